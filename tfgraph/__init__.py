@@ -1,0 +1,23 @@
+"""tfgraph: the small library the lessons share.
+
+    tf            TensorFlow, imported on first use (so `--help` answers at once)
+    new_graph     a fresh, seeded tf.Graph per lesson
+    Run           run folder + summary writers + session + checkpoints (Ctrl-C keeps work)
+    cli           the lessons' shared flags, one-line errors
+    activations   step, sigmoid, tanh, ReLU, leaky ReLU, ELU, maxout, softmax from primitive ops
+    layers        dense layers from raw variables and matmul
+    summaries     variable summaries, weight maps, text
+    train         batches, progress, evaluation
+    data          the park table, MNIST-format loading
+    board         open TensorBoard on the lessons' logs
+
+Importing tfgraph does not import TensorFlow; the first use of `tf.<anything>` does.
+"""
+
+from tfgraph import activations, board, cli, layers, summaries, train
+from tfgraph._lazy import tf
+from tfgraph.errors import UserError
+from tfgraph.session import Run, new_graph
+
+__all__ = ["tf", "new_graph", "Run", "UserError", "cli", "activations", "layers",
+           "summaries", "train", "board"]

@@ -1,0 +1,92 @@
+"""The activation functions of the slide "Funções de Ativação", built from primitive ops.
+
+Each takes a float32 tensor of any shape and returns one of the same shape (`maxout` and
+`softmax` say otherwise). They are written with `exp`, `maximum`, `where`... rather than
+`tf.nn.relu` and friends so a learner sees in TensorBoard what a neuron really computes; the
+tests check each one (and its gradient) against a numpy formula and against `tf.nn`.
+Introduced in lesson `perceptron_park` (step) and `mnist_dense` (ReLU).
+"""
+
+from tfgraph._lazy import tf
+
+
+def step(z, threshold=0.0, name="step"):
+    """The perceptron's activation: 1.0 where z >= threshold, else 0.0.
+
+    Its gradient is zero almost everywhere, which is why the perceptron learns by its own
+    rule instead of by backpropagation.
+    """
+    with tf.name_scope(name):
+        return tf.cast(tf.greater_equal(z, threshold), z.dtype)
+
+
+def sigmoid(z, name="sigmoid"):
+    """σ(z) = 1 / (1 + e^(-z)), in (0, 1)."""
+    with tf.name_scope(name):
+        # Written with e^(-|z|) so no exp overflows: the plain formula returns the right
+        # value for z = -1000, but its gradient becomes inf/inf = NaN there.
+        e = tf.exp(-tf.abs(z))
+        return tf.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def tanh(z, name="tanh"):
+    """tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z)) = 2σ(2z) - 1, in (-1, 1)."""
+    with tf.name_scope(name):
+        # The identity with σ avoids e^z overflowing (inf/inf) for large |z|.
+        return 2.0 * sigmoid(2.0 * z) - 1.0
+
+
+def relu(z, name="relu"):
+    """ReLU: max(0, z)."""
+    with tf.name_scope(name):
+        return tf.maximum(z, 0.0)
+
+
+def leaky_relu(z, alpha=0.01, name="leaky_relu"):
+    """Leaky ReLU: z where z > 0, alpha·z elsewhere (a small slope keeps gradients alive)."""
+    with tf.name_scope(name):
+        return tf.where(z > 0, z, alpha * z)
+
+
+def elu(z, alpha=1.0, name="elu"):
+    """ELU: z where z > 0, alpha·(e^z - 1) elsewhere."""
+    with tf.name_scope(name):
+        # exp of min(z, 0) so the branch tf.where discards cannot overflow to inf (whose
+        # gradient, multiplied by the zero tf.where gives it, would still be NaN).
+        return tf.where(z > 0, z, alpha * (tf.exp(tf.minimum(z, 0.0)) - 1.0))
+
+
+def maxout(z, pieces, name="maxout"):
+    """Maxout: the largest of `pieces` linear units, max(w1·x + b1, w2·x + b2, ...).
+
+    z: float32 [batch, units * pieces], the pre-activations of all pieces side by side
+      (piece j of unit i in column i * pieces + j). Returns float32 [batch, units].
+    """
+    with tf.name_scope(name):
+        width = z.shape[-1]
+        if width is None or width % pieces:
+            raise ValueError(f"maxout needs a last dimension divisible by {pieces}, got {width}")
+        grouped = tf.reshape(z, [-1, width // pieces, pieces])
+        return tf.reduce_max(grouped, axis=-1)
+
+
+def softmax(logits, name="softmax"):
+    """Softmax over the last axis: e^z_i / Σ_j e^z_j, probabilities that sum to 1.
+
+    logits: float32 [batch, classes]. Returns float32 [batch, classes].
+    """
+    with tf.name_scope(name):
+        # Subtracting the row's max changes nothing mathematically and keeps exp finite.
+        shifted = logits - tf.reduce_max(logits, axis=-1, keepdims=True)
+        e = tf.exp(shifted)
+        return e / tf.reduce_sum(e, axis=-1, keepdims=True)
+
+
+# The functions a lesson may pick by name (`--activation relu`).
+BY_NAME = {
+    "relu": relu,
+    "leaky_relu": leaky_relu,
+    "elu": elu,
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+}

@@ -1,0 +1,1 @@
+"""Data the lessons use: the park table (lesson 1) and MNIST-format digits."""

@@ -1,0 +1,58 @@
+"""Summary ops for TensorBoard: what the Scalars, Histograms and Images tabs show.
+
+Summary ops are graph ops like any other: they are built with the graph, fetched with
+`session.run` (every N steps: a histogram every step can cost several times the training
+step) and written with a `FileWriter` (see `tfgraph.Run`). Introduced in `perceptron_park`
+(scalars), `mnist_softmax` (histograms, images), `tensorboard` (everything else).
+"""
+
+from tfgraph._lazy import tf
+
+
+def variable_summaries(var, name=None):
+    """Mean, stddev, min, max as scalars and the whole tensor as a histogram.
+
+    var: a float tensor of any shape. Returns the list of summary ops (merge them with
+    `tf.compat.v1.summary.merge`). The TF tutorial's `variable_summaries`, written once here.
+    """
+    name = name or var.op.name.split("/")[-1]
+    with tf.name_scope(f"{name}_summaries"):
+        mean = tf.reduce_mean(var)
+        stddev = tf.sqrt(tf.reduce_mean(tf.square(var - mean)))
+        return [
+            tf.compat.v1.summary.scalar("mean", mean),
+            tf.compat.v1.summary.scalar("stddev", stddev),
+            tf.compat.v1.summary.scalar("max", tf.reduce_max(var)),
+            tf.compat.v1.summary.scalar("min", tf.reduce_min(var)),
+            tf.compat.v1.summary.histogram("histogram", var),
+        ]
+
+
+def as_images(flat, height, width):
+    """float32 [n, height*width] rows -> float32 [n, height, width, 1] images for TensorBoard."""
+    return tf.reshape(flat, [-1, height, width, 1])
+
+
+def weight_maps(weights, height, width):
+    """One picture per output unit of a [height*width, units] weight matrix.
+
+    Returns float32 [units, height, width, 1], each map stretched to [0, 1] on its own so
+    positive weights (pixels that vote for the class) are bright and negative ones dark.
+    """
+    maps = tf.transpose(weights)                        # [units, height*width]
+    low = tf.reduce_min(maps, axis=1, keepdims=True)
+    high = tf.reduce_max(maps, axis=1, keepdims=True)
+    scaled = (maps - low) / tf.maximum(high - low, 1e-8)
+    return as_images(scaled, height, width)
+
+
+def text(writer, tag, markdown, step=0):
+    """Write a piece of Markdown to the Text tab (e.g. the run's settings)."""
+    from tensorboard.plugins.text import summary as text_summary  # TensorBoard, not TF
+    writer.add_summary(text_summary.pb(tag, markdown), step)
+
+
+def settings_table(args):
+    """The run's flags as a Markdown table, for `text`."""
+    rows = [f"| `{k}` | `{v}` |" for k, v in sorted(vars(args).items())]
+    return "\n".join(["| flag | value |", "|---|---|", *rows])
