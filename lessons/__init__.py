@@ -8,4 +8,9 @@ SYLLABUS = [
     ("perceptron_park", "Parte 1 · Redes Neurais",
      '"Dados de treino", "Uma rede neural simples"',
      "one perceptron learns the park table by the perceptron rule"),
+    ("mnist_softmax", "Parte 2 · Criando e treinando Redes Neurais", '"Logits?!"',
+     "one layer of 10 neurons reads MNIST digits: one-hot labels, logits, softmax"),
+    ("mnist_dense", "Parte 2 · Criando e treinando Redes Neurais",
+     '"Uma rede Densa", "Tensorflow"',
+     "ReLU layer -> logit layer -> gradients -> SGD trainer, built by hand"),
 ]

@@ -6,6 +6,11 @@ step) and written with a `FileWriter` (see `tfgraph.Run`). Introduced in `percep
 (scalars), `mnist_softmax` (histograms, images), `tensorboard` (everything else).
 """
 
+import struct
+import zlib
+
+import numpy as np
+
 from tfgraph._lazy import tf
 
 
@@ -26,6 +31,23 @@ def variable_summaries(var, name=None):
             tf.compat.v1.summary.scalar("min", tf.reduce_min(var)),
             tf.compat.v1.summary.histogram("histogram", var),
         ]
+
+
+def layer_histograms(layer, activations=True):
+    """Histograms of a `layers.Dense` layer: `<layer>/weights/histogram`,
+    `<layer>/biases/histogram` and (if asked) `<layer>/activations` — its output.
+
+    Placed inside the layer's own box in the graph; the tags cannot be plain
+    `<layer>/weights` because that name belongs to the variable.
+    """
+    found = []
+    for var in (layer.weights, layer.biases):
+        with tf.name_scope(var.op.name + "/"):
+            found.append(tf.compat.v1.summary.histogram("histogram", var))
+    if activations:
+        with tf.name_scope(layer.weights.op.name.rsplit("/", 1)[0] + "/"):
+            found.append(tf.compat.v1.summary.histogram("activations", layer.output))
+    return found
 
 
 def as_images(flat, height, width):
@@ -56,3 +78,34 @@ def settings_table(args):
     """The run's flags as a Markdown table, for `text`."""
     rows = [f"| `{k}` | `{v}` |" for k, v in sorted(vars(args).items())]
     return "\n".join(["| flag | value |", "|---|---|", *rows])
+
+
+def png(image):
+    """Encode a grayscale image (float [h, w] in [0, 1], or uint8) as PNG bytes.
+
+    Plain numpy and zlib: images computed after training (e.g. the misclassified digits)
+    are written without adding ops to a finalized graph.
+    """
+    pixels = np.asarray(image)
+    if pixels.dtype != np.uint8:
+        pixels = (np.clip(pixels, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+    height, width = pixels.shape
+    rows = b"".join(b"\x00" + pixels[r].tobytes() for r in range(height))  # filter 0 per row
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit grayscale
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def write_images(writer, images, tags, step=0):
+    """Write Python-side images (float [n, h, w] in [0, 1]) to the Images tab, one tag each."""
+    values = []
+    for image, tag in zip(images, tags):
+        height, width = np.asarray(image).shape
+        values.append(tf.compat.v1.Summary.Value(tag=tag, image=tf.compat.v1.Summary.Image(
+            height=height, width=width, colorspace=1, encoded_image_string=png(image))))
+    writer.add_summary(tf.compat.v1.Summary(value=values), step)

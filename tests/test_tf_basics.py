@@ -1,0 +1,121 @@
+"""The "Tensorflow: uma introdução" lesson: graph shapes, what a session returns, its logs."""
+
+import contextlib
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lessons import tf_basics as lesson
+from tfgraph import new_graph, tf
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory):
+    """One run of the lesson shared by the tests below: (result, printed text, logdir)."""
+    logdir = tmp_path_factory.mktemp("logs")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        result = lesson.main(["--logdir", str(logdir)])
+    return result, out.getvalue(), logdir
+
+
+def test_graph_shapes_without_running():
+    graph = new_graph(0)
+    with graph.as_default():
+        net = lesson.build_graph()
+    shapes = {name: t.shape.as_list() for name, t in net._asdict().items() if name != "summaries"}
+    assert shapes == {"a": [], "b": [2], "x": [None, 3], "w": [3, 2], "y": [None, 2],
+                      "batch_shape": [2], "words": [3], "positive": [None, 2]}
+    dtypes = {name: t.dtype for name, t in net._asdict().items()}
+    assert dtypes == {"a": tf.int32, "b": tf.float32, "x": tf.float32, "w": tf.float32,
+                      "y": tf.float32, "batch_shape": tf.int32, "words": tf.string,
+                      "positive": tf.bool, "summaries": tf.string}
+    assert net.x.op.type == "Placeholder" and net.x.op.name == "inputs/x"
+    assert net.w.name == "layer/w:0" and net.w.op.type == "VarHandleOp"
+    assert net.y.op.name == "layer/y" and net.y.op.inputs[0].op.type == "MatMul"
+    assert (net.a.op.name, net.b.op.name) == ("constants/a", "constants/b")
+    assert net.batch_shape.op.type == "Shape"
+    # Building ran nothing and left the graph open for more ops (Run finalizes it later).
+    assert not graph.finalized
+    assert tf.compat.v1.get_default_graph() is not graph
+
+
+def test_session_results_are_x_times_w_plus_b(ran):
+    result, _, _ = ran
+    w, b = np.array(result["w"]), np.array(result["b"])
+    assert w.shape == (3, 2) and result["b"] == lesson.BIAS
+    for rows in (1, 4):
+        x = np.array(result["x"][rows])
+        y = np.array(result["y"][rows])
+        assert x.shape == (rows, 3) and y.shape == (rows, 2)
+        np.testing.assert_allclose(y, x @ w + b, rtol=1e-6, atol=1e-6)
+    # The same graph gave the same first row for both batches.
+    assert result["y"][4][0] == result["y"][1][0]
+
+
+def test_shapes_dtypes_and_fetched_values(ran):
+    result, _, _ = ran
+    assert result["static_shape"] == [None, 3]
+    assert result["dynamic_shape"] == [4, 3]
+    fetched = result["fetched"]
+    assert {name: f["dtype"] for name, f in fetched.items()} == {
+        "constants/a:0": "int32", "constants/b:0": "float32", "tensor/slide:0": "string",
+        "layer/y:0": "float32", "tensor/positive:0": "bool"}
+    assert fetched["constants/a:0"]["type"] == "int32"      # rank 0: a numpy scalar
+    assert fetched["constants/a:0"]["rank"] == 0 and fetched["constants/a:0"]["shape"] == []
+    assert fetched["layer/y:0"] == {"dtype": "float32", "rank": 2, "type": "ndarray",
+                                    "shape": [4, 2]}
+    assert fetched["tensor/slide:0"]["shape"] == [3]
+
+
+def test_nothing_ran_before_the_session_and_the_loop_mistake_is_caught(ran):
+    result, text, _ = ran
+    assert "layer/w" in result["uninitialized_error"]
+    assert ("inputs/x", "Placeholder") in result["ops"]
+    assert ("layer/w", "VarHandleOp") in result["ops"]
+    assert len(result["ops"]) == len({name for name, _ in result["ops"]})
+    counts = result["op_counts"]
+    assert len(counts) == lesson.LOOP_PASSES + 1
+    assert all(after == before + 1 for before, after in zip(counts, counts[1:]))
+    assert "Graph is finalized and cannot be modified" in result["finalize_error"]
+    # ...and a learner sees each point, one line each, not a traceback.
+    for words in ("FailedPreconditionError: Could not find variable layer/w",
+                  "You must feed a value for placeholder tensor 'inputs/x'",
+                  " -> ".join(map(str, counts)),
+                  "RuntimeError: Graph is finalized",
+                  "tensorboard --logdir"):
+        assert words in text, words
+    assert "Traceback" not in text
+
+
+def test_event_file_holds_graph_scopes_and_one_point_per_feed(ran, events):
+    result, _, logdir = ran
+    run_dir = Path(result["run_dir"])
+    assert run_dir.parent == logdir / "tf_basics"
+    acc = events(run_dir)
+    nodes = {n.name for n in acc.Graph().node}
+    for name in ("constants/a", "constants/b", "inputs/x", "layer/w", "layer/MatMul",
+                 "layer/y", "tensor/batch_shape", "tensor/slide", "feed/x_sum"):
+        assert name in nodes, name
+    x_sum = acc.Scalars("feed/x_sum")
+    assert [p.step for p in x_sum] == [1, 2]
+    assert [p.value for p in x_sum] == [np.sum(result["x"][1]), np.sum(result["x"][4])]
+    assert [p.value for p in acc.Scalars("feed/batch_size")] == [1.0, 4.0]
+
+
+def test_seed_changes_w_not_shapes(ran, tmp_path):
+    other = lesson.main(["--logdir", str(tmp_path), "--seed", "1"])
+    assert other["w"] != ran[0]["w"]
+    assert np.array(other["w"]).shape == (3, 2) and other["dynamic_shape"] == [4, 3]
+
+
+def test_help_exits_0_with_only_the_shared_flags():
+    proc = subprocess.run([sys.executable, "-m", "lessons.tf_basics", "--help"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "--logdir" in proc.stdout and "--seed" in proc.stdout
+    assert "--epochs" not in proc.stdout and "--learning-rate" not in proc.stdout
