@@ -21,7 +21,7 @@ Run it:
 In TensorBoard (the lesson prints the command):
     Graphs   the boxes constants, inputs, layer, tensor and feed; open "layer" to see w as
              ops (VarHandleOp, its Initializer, ReadVariableOp) feeding MatMul and y. The
-             init and save boxes are added by tfgraph.Run, to initialise and save w.
+             init box is added by tfgraph.Run, to initialise w.
     Scalars  feed/x_sum and feed/batch_size: one point per feed (step 1: 1 row, step 2: 4).
 """
 
@@ -143,7 +143,7 @@ def main(argv=None):
 
     # 3. Session ("Seções"): Run opens the session, runs the initializer, finalizes the graph
     print("\n== Seções: the session connects Python (the client) to the C++ runtime ==")
-    with Run(args, graph) as run:
+    with Run(args, graph, checkpoints=False) as run:  # nothing trained, nothing to save
         sess, writer = run.session, run.writer()
         print("Run(args, graph) opened a session, ran w's initializer, finalized the graph.")
         w, b = sess.run([net.w, net.b])             # two fetches, no feed: nothing needs x

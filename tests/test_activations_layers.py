@@ -196,9 +196,7 @@ def test_gradients_finite_and_right_at_large_magnitudes(name):
         assert set(grad[[0, -1]].tolist()) <= {0.0, 1.0}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: sigmoid (and tanh, built on it) use tf.abs(z), whose gradient at z = 0 is "
-    "sign(0) = 0, so d/dz is 0 at exactly z = 0 instead of 0.25 (sigmoid) / 1 (tanh)"))
+# Regression: sigmoid once used tf.abs(z), whose gradient at 0 is sign(0) = 0.
 @pytest.mark.parametrize("name", ["sigmoid", "tanh"])
 def test_smooth_gradient_at_exactly_zero(name):
     fn, _, np_grad, _, _ = ELEMENTWISE[name]
@@ -214,10 +212,7 @@ def test_elu_gradient_at_exactly_zero():
     np.testing.assert_allclose(numeric, [1.0], rtol=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "precision: tanh = 2σ(2z) - 1 cancels in float32, so tiny |z| lose their relative "
-    "accuracy (tanh(1e-8) returns 0, tanh(1e-3) is off by ~7e-5 relative); tf.math.tanh "
-    "keeps it"))
+# Regression: tanh once was 2σ(2z) - 1, which cancels in float32 for tiny |z|.
 def test_tanh_keeps_relative_precision_near_zero():
     z_value = np.float32([1e-8, -1e-6, 1e-3, -1e-2])
 

@@ -23,17 +23,22 @@ def step(z, threshold=0.0, name="step"):
 def sigmoid(z, name="sigmoid"):
     """σ(z) = 1 / (1 + e^(-z)), in (0, 1)."""
     with tf.name_scope(name):
-        # Written with e^(-|z|) so no exp overflows: the plain formula returns the right
-        # value for z = -1000, but its gradient becomes inf/inf = NaN there.
-        e = tf.exp(-tf.abs(z))
-        return tf.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        # Two branches so no exp overflows: the plain formula returns the right value for
+        # z = -1000, but its gradient there becomes inf/inf = NaN. maximum/minimum (not abs,
+        # whose gradient at 0 is 0) keep the slope at z = 0 right: σ'(0) = 1/4.
+        e_pos = tf.exp(-tf.maximum(z, 0.0))      # e^(-z) where z >= 0, else 1
+        e_neg = tf.exp(tf.minimum(z, 0.0))       # e^z where z < 0, else 1
+        return tf.where(z >= 0, 1.0 / (1.0 + e_pos), e_neg / (1.0 + e_neg))
 
 
 def tanh(z, name="tanh"):
-    """tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z)) = 2σ(2z) - 1, in (-1, 1)."""
+    """tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z)), in (-1, 1)."""
     with tf.name_scope(name):
-        # The identity with σ avoids e^z overflowing (inf/inf) for large |z|.
-        return 2.0 * sigmoid(2.0 * z) - 1.0
+        # Rewritten with u = e^(-2|z|) - 1 (expm1, exact near 0) as -u / (2 + u): the plain
+        # formula overflows to inf/inf for large |z| and loses all digits for tiny z.
+        u_pos = tf.math.expm1(-2.0 * tf.maximum(z, 0.0))
+        u_neg = tf.math.expm1(2.0 * tf.minimum(z, 0.0))
+        return tf.where(z >= 0, -u_pos / (2.0 + u_pos), u_neg / (2.0 + u_neg))
 
 
 def relu(z, name="relu"):
@@ -62,6 +67,8 @@ def maxout(z, pieces, name="maxout"):
     z: float32 [batch, units * pieces], the pre-activations of all pieces side by side
       (piece j of unit i in column i * pieces + j). Returns float32 [batch, units].
     """
+    if not isinstance(pieces, int) or pieces < 1:
+        raise ValueError(f"maxout needs a whole number of pieces >= 1, got {pieces!r}")
     with tf.name_scope(name):
         width = z.shape[-1]
         if width is None or width % pieces:

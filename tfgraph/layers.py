@@ -26,9 +26,10 @@ def dense(x, units, activation=None, name="dense", init="normal"):
     [batch, units].
     activation: a function from `tfgraph.activations` (or any tensor -> tensor), or None
       for a linear layer such as the logit layer.
-    init: "normal" draws weights from a truncated normal with standard deviation
-      sqrt(2 / inputs) (He et al.: keeps a ReLU layer's output variance steady; the graph
-      seed makes it repeatable); "zeros" starts them at 0, which is fine for a single
+    init: "normal" draws weights from a normal with standard deviation sqrt(2 / inputs)
+      (He et al.: keeps a ReLU layer's output variance steady), cut at two standard
+      deviations (so the weights' actual spread is about 0.88 of that); the graph seed
+      makes it repeatable; "zeros" starts them at 0, which is fine for a single
       softmax layer (its loss is convex) but would keep the units of a hidden layer identical.
     """
     inputs = x.shape[-1]

@@ -46,9 +46,11 @@ class Run:
       graph is finalized: the variable initializer and, when it has variables, a Saver.
     writers: names of the sub-runs, e.g. ("train", "test") so TensorBoard overlays their
       curves; `()` writes one run straight into the run folder. The graph goes to the first.
+    checkpoints: save the variables at the end and on Ctrl-C (in `checkpoints/`), so the
+      run can be continued with `--resume`; False for a lesson that trains nothing.
     """
 
-    def __init__(self, args, graph, writers=()):
+    def __init__(self, args, graph, writers=(), checkpoints=True):
         self.args = args
         self.graph = graph
         self.lesson = args.lesson
@@ -57,7 +59,9 @@ class Run:
         with graph.as_default():
             self._init = tf.compat.v1.global_variables_initializer()
             has_vars = bool(tf.compat.v1.global_variables())
-            self._saver = tf.compat.v1.train.Saver(max_to_keep=3) if has_vars else None
+            # The Saver adds its own "save" ops to the graph, so it is made before finalize.
+            self._saver = (tf.compat.v1.train.Saver(max_to_keep=3)
+                           if has_vars and checkpoints else None)
             self._global_step = tf.compat.v1.train.get_global_step(graph)
         self.session = None
         self.writers = {}

@@ -34,6 +34,7 @@ from tfgraph.data.idx import IMAGES_MAGIC, LABELS_MAGIC, read_idx
 from tfgraph.errors import UserError
 
 ENV_VAR = "TFGRAPH_DATA_DIR"
+OFFLINE_ENV_VAR = "TFGRAPH_OFFLINE"   # set (to anything) to never download
 KERAS_CACHE = Path("~/.keras/datasets/mnist.npz")  # expanded at call time
 URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
@@ -162,7 +163,7 @@ def load_mnist(data_dir=None, *, validation_size=None, train_size=None, download
         arrays = _load_npz(cache, hint="delete it to download it again")
         return _assemble(*arrays, lambda counts: f"Keras cache {cache} ({counts})", validation_size, train_size)
 
-    if not download:
+    if not download or os.environ.get(OFFLINE_ENV_VAR):
         raise UserError(_no_data_message(shown_cache, "downloading is turned off"))
     _download(cache, shown_cache)
     arrays = _load_npz(cache, hint="delete it to download it again")
