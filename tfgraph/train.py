@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from tfgraph._lazy import tf
 from tfgraph.errors import UserError
 
 
@@ -126,7 +127,17 @@ class TrainStep:
 
     def __call__(self, batch):
         if self._summarised is not None and batch.step % self.every == 0:
-            _, loss, summary = self._summarised(batch.images, batch.labels)
+            try:
+                _, loss, summary = self._summarised(batch.images, batch.labels)
+            except tf.errors.InvalidArgumentError as e:
+                # A histogram refuses NaN/Inf values: the same divergence Progress catches
+                # in the loss, seen first by a summary.
+                if "histogram" not in str(e.message).lower():
+                    raise
+                raise Diverged(f"the network's values became NaN or infinite at step "
+                               f"{batch.step} (epoch {batch.epoch}); a smaller "
+                               f"--learning-rate usually cures it; the summaries up to that "
+                               f"step are kept") from None
             self.writer.add_summary(summary, batch.step)
         else:
             _, loss = self._plain(batch.images, batch.labels)
