@@ -15,4 +15,6 @@ SYLLABUS = [
     ("mnist_dense", "Parte 2 · Criando e treinando Redes Neurais",
      '"Uma rede Densa", "Tensorflow"',
      "ReLU layer -> logit layer -> gradients -> SGD trainer, built by hand"),
+    ("tensorboard", "Parte 2 · O poder do Tensorboard", '"O poder do Tensorboard"',
+     "every dashboard on the dense network, and a learning-rate sweep side by side"),
 ]

@@ -54,6 +54,7 @@ class DenseGraph(NamedTuple):
     loss: object            # float32 []
     accuracy: object        # float32 []
     train_op: object
+    gradients: object       # [(dL/dvariable, variable)] for every weight and bias
     global_step: object     # int64 []
     summary: object         # string: training summaries
 
@@ -75,7 +76,7 @@ def build_graph(learning_rate=LEARNING_RATE, hidden=HIDDEN, activation=ACTIVATIO
     probabilities = activations.softmax(logit.output)                    # [batch, 10]
 
     loss = classify.cross_entropy(logit.output, y)
-    train_op, _, global_step = classify.sgd(loss, learning_rate)
+    train_op, gradients, global_step = classify.sgd(loss, learning_rate)
     accuracy = classify.accuracy(logit.output, y)
     predicted = tf.argmax(logit.output, axis=1, name="predicted")
 
@@ -90,7 +91,7 @@ def build_graph(learning_rate=LEARNING_RATE, hidden=HIDDEN, activation=ACTIVATIO
         tf.compat.v1.summary.scalar("accuracy", accuracy),
         digits, *layer_summaries])
     return DenseGraph(x, y, hidden_layer, logit, logit.output, probabilities, predicted,
-                      loss, accuracy, train_op, global_step, summary)
+                      loss, accuracy, train_op, gradients, global_step, summary)
 
 
 def log_misclassified(session, net, split, writer, step, shown=MISCLASSIFIED_SHOWN):

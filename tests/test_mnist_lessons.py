@@ -33,7 +33,7 @@ def test_dense_graph_shapes_and_slide_scopes(hidden, activation):
     graph = new_graph(0)
     with graph.as_default():
         net = mnist_dense.build_graph(hidden=hidden, activation=activation)
-    assert static_shapes(net, skip=("train_op", "summary", "hidden", "logit")) == {
+    assert static_shapes(net, skip=("train_op", "summary", "hidden", "logit", "gradients")) == {
         "x": [None, 784], "y": [None, 10], "logits": [None, 10], "probabilities": [None, 10],
         "predicted": [None], "loss": [], "accuracy": [], "global_step": []}
     layer = f"{activation}_layer"
@@ -44,6 +44,9 @@ def test_dense_graph_shapes_and_slide_scopes(hidden, activation):
     assert net.logit.biases.shape.as_list() == [10]
     assert net.hidden.weights.name == f"{layer}/weights:0"
     assert net.logit.weights.name == "logit_layer/weights:0"
+    assert [(g.shape.as_list(), v.name) for g, v in net.gradients] == [
+        ([784, hidden], f"{layer}/weights:0"), ([hidden], f"{layer}/biases:0"),
+        ([hidden, 10], "logit_layer/weights:0"), ([10], "logit_layer/biases:0")]
     # The slide's boxes: SGD Trainer <- Gradients <- Logit Layer <- ReLu Layer.
     scopes = {op.name.split("/")[0] for op in graph.get_operations()}
     assert {"inputs", layer, "logit_layer", "cross_entropy", "gradients", "sgd_trainer",

@@ -48,13 +48,16 @@ class Run:
       curves; `()` writes one run straight into the run folder. The graph goes to the first.
     checkpoints: save the variables at the end and on Ctrl-C (in `checkpoints/`), so the
       run can be continued with `--resume`; False for a lesson that trains nothing.
+    folder: a new folder to use instead of a fresh `logs/<lesson>/<run>/`, e.g. one trial
+      of a sweep inside the sweep's run folder.
     """
 
-    def __init__(self, args, graph, writers=(), checkpoints=True):
+    def __init__(self, args, graph, writers=(), checkpoints=True, folder=None):
         self.args = args
         self.graph = graph
         self.lesson = args.lesson
         self._writer_names = tuple(writers)
+        self._folder = folder
         self.resumed_from = None
         with graph.as_default():
             self._init = tf.compat.v1.global_variables_initializer()
@@ -69,7 +72,10 @@ class Run:
     # -- entering: folder, session, variables ---------------------------------------------
     def __enter__(self):
         resume = getattr(self.args, "resume", None)
-        if resume:
+        if self._folder is not None:
+            self.dir = Path(self._folder)
+            self.dir.mkdir(parents=True, exist_ok=False)
+        elif resume:
             self.dir = find_run(self.args.logdir, self.lesson, resume)
         else:
             self.dir = new_run_dir(self.args.logdir, self.lesson, self.args.run_name)

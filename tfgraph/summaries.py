@@ -71,7 +71,30 @@ def weight_maps(weights, height, width):
 def text(writer, tag, markdown, step=0):
     """Write a piece of Markdown to the Text tab (e.g. the run's settings)."""
     from tensorboard.plugins.text import summary as text_summary  # TensorBoard, not TF
-    writer.add_summary(text_summary.pb(tag, markdown), step)
+    writer.add_summary(text_summary.pb(tag, markdown).SerializeToString(), step)
+
+
+def hparams_experiment(folder, values, metrics):
+    """Describe a sweep to the HParams tab: which settings vary, which metrics to compare.
+
+    folder: the sweep's own folder, holding one subfolder per trial.
+    values: {setting name: [the values tried]}. metrics: [(trial subfolder, scalar tag)],
+    e.g. [("test", "accuracy")].
+    """
+    from tensorboard.plugins.hparams import summary_v2 as hp
+    hparams = [hp.HParam(name, hp.Discrete(sorted(vals))) for name, vals in values.items()]
+    metric_list = [hp.Metric(tag, group=group, display_name=f"{group} {tag}")
+                   for group, tag in metrics]
+    with tf.Graph().as_default():  # a FileWriter needs a graph context, even an empty one
+        writer = tf.compat.v1.summary.FileWriter(str(folder))
+        writer.add_summary(hp.hparams_config_pb(hparams, metric_list).SerializeToString())
+        writer.close()
+
+
+def hparams_trial(writer, values, trial_id):
+    """Record the settings of one trial of a sweep (in the trial's folder)."""
+    from tensorboard.plugins.hparams import summary_v2 as hp
+    writer.add_summary(hp.hparams_pb(values, trial_id=trial_id).SerializeToString())
 
 
 def settings_table(args):

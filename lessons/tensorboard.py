@@ -1,0 +1,165 @@
+"""Lesson 6 — O poder do Tensorboard: every dashboard, on the dense network of lesson 4
+
+The talk ends with TensorBoard, and so does this course. The network is mnist_dense's
+(ReLU layer -> logit layer -> gradients -> SGD trainer); this lesson trains it once per
+learning rate of a small sweep and writes everything TensorBoard can show:
+
+    Graphs        the slide's boxes, plus the time and memory of every op for one traced step
+    Scalars       loss, accuracy and the learning rate; the sweep's runs overlay
+    Histograms    weights, biases, activations and gradients of both layers
+    Distributions the same tensors as bands over time
+    Images        input digits, what hidden neurons look for, the misclassified test digits
+    Text          each run's settings
+    HParams       the sweep as a table: learning rate against test accuracy
+
+Run it:
+    python -m lessons.tensorboard
+    python -m lessons.tensorboard --data-dir ../shared/data/mnist --learning-rates 0.01 0.1
+
+Then open TensorBoard with the command it prints; the lesson ends by telling you what to
+click, tab by tab.
+"""
+
+import time
+from typing import NamedTuple
+
+from lessons import mnist_dense
+from tfgraph import Run, board, cli, new_graph, summaries, tf
+from tfgraph.data.mnist import load_mnist
+from tfgraph.runs import new_run_dir
+from tfgraph.train import Progress, TrainStep, evaluate_splits, steps_per_epoch, training_batches
+
+LESSON = "tensorboard"
+EPOCHS = 3
+BATCH_SIZE = 20
+LEARNING_RATES = (0.01, 0.03, 0.1)   # the slide's 0.01 and two bolder steps
+HIDDEN = 128
+SUMMARY_EVERY = 200
+
+GUIDE = """\
+What to look at in TensorBoard ({url}):
+  SCALARS        tick the runs of one sweep on the left: each learning rate is a run,
+                 train and test curves of "accuracy" and "loss" overlay on one chart.
+                 sgd_trainer/learning_rate shows the constant each run used.
+  GRAPHS         pick a run ending in lr_...; double-click relu_layer, logit_layer,
+                 gradients, sgd_trainer to open them. Under "Tag" choose step_1: the
+                 boxes are coloured by compute time / memory of that traced step.
+  HISTOGRAMS     relu_layer/activations: the spike at 0 is the neurons that are off;
+                 gradients/...: how big the updates are, shrinking as the loss falls.
+  DISTRIBUTIONS  the same tensors as percentile bands over the steps.
+  IMAGES         inputs/digits, relu_layer/weight_maps, and in each test run
+                 misclassified/NN_true_T_predicted_P: digits it got wrong.
+  TEXT           settings: the flags of each run.
+  HPARAMS        one row per learning rate with its test accuracy; the parallel
+                 coordinates view draws the whole sweep.
+"""
+
+
+class BoardGraph(NamedTuple):
+    net: object        # mnist_dense.DenseGraph: x, y, layers, loss, accuracy, train_op...
+    summary: object    # string: the dense network's summaries + gradients + learning rate
+
+
+def build_graph(learning_rate, hidden=HIDDEN, image_shape=(28, 28)):
+    """mnist_dense's graph, plus histograms of every gradient and the learning rate."""
+    net = mnist_dense.build_graph(learning_rate, hidden, "relu", image_shape)
+    extra = []
+    with tf.name_scope("gradients/"):
+        for gradient, variable in net.gradients:
+            name = variable.op.name.replace("/", "_")                 # relu_layer_weights
+            extra.append(tf.compat.v1.summary.histogram(name, gradient))
+    with tf.name_scope("sgd_trainer/"):
+        extra.append(tf.compat.v1.summary.scalar("learning_rate", tf.constant(learning_rate)))
+    return BoardGraph(net, tf.compat.v1.summary.merge([net.summary, *extra]))
+
+
+def traced_step(run, net, summary, batch):
+    """One training step with full tracing: the Graphs tab shows its compute time and
+    memory per op (a trace is slow, so only one step is traced)."""
+    options = tf.compat.v1.RunOptions(trace_level=tf.compat.v1.RunOptions.FULL_TRACE)
+    metadata = tf.compat.v1.RunMetadata()
+    _, loss, summary_value = run.session.run(
+        [net.train_op, net.loss, summary], {net.x: batch.images, net.y: batch.labels},
+        options=options, run_metadata=metadata)
+    run.writer().add_run_metadata(metadata, f"step_{batch.step}", batch.step)
+    run.writer("train").add_summary(summary_value, batch.step)
+    return loss
+
+
+def main(argv=None):
+    p = cli.parser(LESSON, __doc__, epochs=EPOCHS, batch_size=BATCH_SIZE, data_dir=True,
+                   summary_every=SUMMARY_EVERY)
+    p.add_argument("--learning-rates", nargs="+", type=cli.positive_float,
+                   default=list(LEARNING_RATES), metavar="LR",
+                   help="the sweep: one run per learning rate (default: %(default)s)")
+    p.add_argument("--hidden", type=cli.positive_int, default=HIDDEN, metavar="UNITS",
+                   help="neurons in the ReLU layer (default: %(default)s)")
+    args = cli.parse(p, argv)
+
+    # 1. Data
+    data = load_mnist(args.data_dir, train_size=args.train_size)
+    print(f"Data: {data.source}")
+
+    # The sweep's folder holds one run per learning rate, so their curves overlay.
+    sweep = new_run_dir(args.logdir, LESSON, args.run_name)
+    rates = list(dict.fromkeys(args.learning_rates))                  # each once, in order
+    summaries.hparams_experiment(sweep, {"learning_rate": rates, "hidden": [args.hidden]},
+                                 [("test", "accuracy"), ("test", "loss")])
+    trials = []
+    for lr in rates:
+        trial = f"lr_{lr:g}"
+        print(f"\n== {trial}: learning rate {lr:g} ==")
+
+        # 2. Graph: a fresh one per trial (the learning rate is part of the graph)
+        graph = new_graph(args.seed)
+        with graph.as_default():
+            board_graph = build_graph(lr, args.hidden, data.image_shape)
+        net = board_graph.net
+
+        # 3. Session
+        metrics = {"accuracy": net.accuracy, "loss": net.loss}
+        with Run(args, graph, writers=("", "train", "test"), folder=sweep / trial) as run:
+            summaries.text(run.writer("train"), "settings",
+                           summaries.settings_table(args) + f"\n| `trial learning_rate` | `{lr:g}` |")
+            summaries.hparams_trial(run.writer(), {"learning_rate": lr, "hidden": args.hidden},
+                                    trial)
+            train_step = TrainStep(run.session, net.train_op, net.loss, net.x, net.y,
+                                   board_graph.summary, run.writer("train"),
+                                   args.summary_every)
+            progress = Progress(args.epochs * steps_per_epoch(len(data.train), args.batch_size),
+                                lr)
+            started = time.perf_counter()
+            for batch in training_batches(data.train, args.batch_size, args.epochs, args.seed):
+                if batch.step == 1:
+                    loss = traced_step(run, net, board_graph.summary, batch)
+                else:
+                    loss = train_step(batch)
+                progress.update(batch, loss)
+                if batch.end_of_epoch:
+                    test = evaluate_splits(run, metrics, net.x, net.y, data, batch.step,
+                                           splits=("test",))["test"]
+            wrong, _ = mnist_dense.log_misclassified(run.session, net, data.test,
+                                                     run.writer("test"), batch.step)
+        print(f"test accuracy {test['accuracy']:.4f}, {wrong} misclassified, "
+              f"{time.perf_counter() - started:.1f} s")
+        trials.append({"learning_rate": lr, "test_accuracy": test["accuracy"],
+                       "test_loss": test["loss"], "train_loss": progress.loss,
+                       "run_dir": str(run.dir)})
+
+    print("\nThe sweep:")
+    for t in trials:
+        print(f"  learning rate {t['learning_rate']:<6g} test accuracy {t['test_accuracy']:.4f}")
+    best = max(trials, key=lambda t: t["test_accuracy"])
+
+    # 4. TensorBoard
+    print(f"\nSweep folder: {sweep}")
+    print(f"See it in TensorBoard:  {board.command(args.logdir / LESSON)}\n")
+    print(GUIDE.format(url="http://localhost:6006/"))
+    if args.tensorboard:
+        board.serve(args.logdir / LESSON)
+    return {"trials": trials, "best_learning_rate": best["learning_rate"],
+            "epochs": args.epochs, "sweep_dir": str(sweep)}
+
+
+if __name__ == "__main__":
+    cli.run(main)
