@@ -27,10 +27,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from lessons import mnist_softmax
 from tfgraph import Run, activations, board, classify, cli, layers, new_graph, summaries, tf
 from tfgraph.data.mnist import load_mnist
-from tfgraph.train import (Progress, TrainStep, evaluate, evaluate_splits, steps_per_epoch,
-                           training_batches)
+from tfgraph.train import evaluate
 
 LESSON = "mnist_dense"
 EPOCHS = 20
@@ -127,23 +127,13 @@ def main(argv=None):
     with graph.as_default():
         net = build_graph(args.learning_rate, args.hidden, args.activation, data.image_shape)
 
-    # 3. Session: the same loop as mnist_softmax; only the graph is bigger
-    metrics = {"accuracy": net.accuracy, "loss": net.loss}
+    # 3. Session: lesson mnist_softmax's training loop, unchanged; only the graph grew
     with Run(args, graph, writers=("train", "validation", "test")) as run:
-        sess = run.session
-        train_step = TrainStep(sess, net.train_op, net.loss, net.x, net.y,
-                               net.summary, run.writer("train"), args.summary_every)
-        total = args.epochs * steps_per_epoch(len(data.train), args.batch_size)
-        progress = Progress(total, args.learning_rate)
-        for batch in training_batches(data.train, args.batch_size, args.epochs, args.seed,
-                                      start_step=run.step):
-            progress.update(batch, train_step(batch))
-            if batch.end_of_epoch:
-                scores = evaluate_splits(run, metrics, net.x, net.y, data, batch.step)
-                print(f"  validation accuracy {scores['validation']['accuracy']:.4f}")
-        test = evaluate(sess, metrics, net.x, net.y, data.test)
+        progress = mnist_softmax.train(run, net, data, args)
+        test = evaluate(run.session, {"accuracy": net.accuracy, "loss": net.loss},
+                        net.x, net.y, data.test)
         steps = run.step
-        wrong, tags = log_misclassified(sess, net, data.test, run.writer("test"), steps)
+        wrong, tags = log_misclassified(run.session, net, data.test, run.writer("test"), steps)
     print(f"\nTest accuracy: {test['accuracy']:.4f} on {len(data.test):,} digits never seen "
           f"in training (loss {test['loss']:.4f}), after {steps:,} steps; {wrong} wrong, the "
           f"first {len(tags)} are in TensorBoard's Images tab (test run, misclassified/...)")

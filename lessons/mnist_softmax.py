@@ -100,6 +100,31 @@ def show_one_digit(session, net, split, index=0):
     return {"label": label, "logits": logits[0].tolist(), "probabilities": probs[0].tolist()}
 
 
+def train(run, net, data, args, summary=None, splits=("validation", "test"),
+          learning_rate=None):
+    """The training loop: one mini-batch per step, an evaluation after every epoch.
+
+    Lessons mnist_dense and tensorboard reuse it unchanged: the loop does not care which
+    network it trains, only that `net` has x, y, train_op, loss, accuracy and summary.
+    It starts at the run's global step, so a resumed run continues where it stopped.
+    Returns the `Progress` (last training loss, examples per second).
+    """
+    train_step = TrainStep(run.session, net.train_op, net.loss, net.x, net.y,
+                           net.summary if summary is None else summary, run.writer("train"),
+                           args.summary_every)
+    progress = Progress(args.epochs * steps_per_epoch(len(data.train), args.batch_size),
+                        learning_rate or args.learning_rate)
+    metrics = {"accuracy": net.accuracy, "loss": net.loss}
+    for batch in training_batches(data.train, args.batch_size, args.epochs, args.seed,
+                                  start_step=run.step):
+        progress.update(batch, train_step(batch))          # one session.run: forward,
+        if batch.end_of_epoch:                             # backward, SGD update
+            scores = evaluate_splits(run, metrics, net.x, net.y, data, batch.step, splits)
+            print("  " + ", ".join(f"{name} accuracy {score['accuracy']:.4f}"
+                                   for name, score in scores.items()))
+    return progress
+
+
 def main(argv=None):
     p = cli.parser(LESSON, __doc__, epochs=EPOCHS, batch_size=BATCH_SIZE,
                    learning_rate=LEARNING_RATE, data_dir=True, summary_every=SUMMARY_EVERY,
@@ -118,25 +143,15 @@ def main(argv=None):
     with graph.as_default():
         net = build_graph(args.learning_rate, data.image_shape)
 
-    # 3. Session: train, one mini-batch per step; evaluate after every epoch
-    metrics = {"accuracy": net.accuracy, "loss": net.loss}
+    # 3. Session: train, then test on digits never seen in training
     with Run(args, graph, writers=("train", "validation", "test")) as run:
-        sess = run.session
-        train_step = TrainStep(sess, net.train_op, net.loss, net.x, net.y,
-                               net.summary, run.writer("train"), args.summary_every)
-        total = args.epochs * steps_per_epoch(len(data.train), args.batch_size)
-        progress = Progress(total, args.learning_rate)
-        for batch in training_batches(data.train, args.batch_size, args.epochs, args.seed,
-                                      start_step=run.step):
-            progress.update(batch, train_step(batch))
-            if batch.end_of_epoch:
-                scores = evaluate_splits(run, metrics, net.x, net.y, data, batch.step)
-                print(f"  validation accuracy {scores['validation']['accuracy']:.4f}")
-        test = evaluate(sess, metrics, net.x, net.y, data.test)
+        progress = train(run, net, data, args)
+        test = evaluate(run.session, {"accuracy": net.accuracy, "loss": net.loss},
+                        net.x, net.y, data.test)
         steps = run.step
         print(f"\nTest accuracy: {test['accuracy']:.4f} on {len(data.test):,} digits never "
               f"seen in training (loss {test['loss']:.4f}), after {steps:,} steps")
-        example = show_one_digit(sess, net, data.test)
+        example = show_one_digit(run.session, net, data.test)
 
     # 4. TensorBoard
     board.show(args, run)

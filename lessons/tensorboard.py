@@ -23,11 +23,11 @@ click, tab by tab.
 import time
 from typing import NamedTuple
 
-from lessons import mnist_dense
+from lessons import mnist_dense, mnist_softmax
 from tfgraph import Run, board, cli, new_graph, summaries, tf
 from tfgraph.data.mnist import load_mnist
 from tfgraph.runs import new_run_dir
-from tfgraph.train import Progress, TrainStep, evaluate_splits, steps_per_epoch, training_batches
+from tfgraph.train import evaluate, training_batches
 
 LESSON = "tensorboard"
 EPOCHS = 3
@@ -117,29 +117,21 @@ def main(argv=None):
         net = board_graph.net
 
         # 3. Session
-        metrics = {"accuracy": net.accuracy, "loss": net.loss}
         with Run(args, graph, writers=("", "train", "test"), folder=sweep / trial) as run:
-            summaries.text(run.writer("train"), "settings",
-                           summaries.settings_table(args) + f"\n| `trial learning_rate` | `{lr:g}` |")
+            settings = summaries.settings_table(args) + f"\n| `this trial's rate` | `{lr:g}` |"
+            summaries.text(run.writer("train"), "settings", settings)
             summaries.hparams_trial(run.writer(), {"learning_rate": lr, "hidden": args.hidden},
                                     trial)
-            train_step = TrainStep(run.session, net.train_op, net.loss, net.x, net.y,
-                                   board_graph.summary, run.writer("train"),
-                                   args.summary_every)
-            progress = Progress(args.epochs * steps_per_epoch(len(data.train), args.batch_size),
-                                lr)
             started = time.perf_counter()
-            for batch in training_batches(data.train, args.batch_size, args.epochs, args.seed):
-                if batch.step == 1:
-                    loss = traced_step(run, net, board_graph.summary, batch)
-                else:
-                    loss = train_step(batch)
-                progress.update(batch, loss)
-                if batch.end_of_epoch:
-                    test = evaluate_splits(run, metrics, net.x, net.y, data, batch.step,
-                                           splits=("test",))["test"]
+            # Step 1 alone, traced; then lesson mnist_softmax's loop from step 2 on.
+            first = next(training_batches(data.train, args.batch_size, 1, args.seed))
+            traced_step(run, net, board_graph.summary, first)
+            progress = mnist_softmax.train(run, net, data, args, board_graph.summary,
+                                           splits=("test",), learning_rate=lr)
+            test = evaluate(run.session, {"accuracy": net.accuracy, "loss": net.loss},
+                            net.x, net.y, data.test)
             wrong, _ = mnist_dense.log_misclassified(run.session, net, data.test,
-                                                     run.writer("test"), batch.step)
+                                                     run.writer("test"), run.step)
         print(f"test accuracy {test['accuracy']:.4f}, {wrong} misclassified, "
               f"{time.perf_counter() - started:.1f} s")
         trials.append({"learning_rate": lr, "test_accuracy": test["accuracy"],

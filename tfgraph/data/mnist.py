@@ -16,13 +16,10 @@ Images come back as float32 [n, rows*cols] in [0, 1] (uint8 pixels / 255), label
 """
 
 import hashlib
-import http.client
 import os
 import shutil
 import sys
 import tempfile
-import urllib.error
-import urllib.request
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -381,6 +378,8 @@ def _download(cache: Path, shown_cache: str) -> None:
     except OSError as error:
         reason = f"cannot write to {cache.parent}: {error.strerror or error}"
         raise UserError(_no_data_message(shown_cache, reason)) from None
+    import http.client  # here, not at the top: a lesson's --help must answer at once
+
     temp = Path(temp_name)
     try:
         print(f"downloading MNIST (about 11 MB) from {URL} to {cache} ...", file=sys.stderr, flush=True)
@@ -404,6 +403,8 @@ def _fetch(url: str, dest: Path, timeout: float) -> None:
 
     Kept tiny and separate so that tests replace it and never touch the network.
     """
+    import urllib.request
+
     with urllib.request.urlopen(url, timeout=timeout) as response, open(dest, "wb") as out:
         shutil.copyfileobj(response, out, 1 << 20)
 
@@ -418,6 +419,8 @@ def _sha256(path: Path) -> str:
 
 def _reason(error: Exception) -> str:
     """A short one-line reason for a failed download."""
+    import urllib.error
+
     if isinstance(error, urllib.error.URLError) and not isinstance(error, urllib.error.HTTPError):
         error = error.reason
     return " ".join(str(error).split()) or type(error).__name__

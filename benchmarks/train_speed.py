@@ -1,0 +1,219 @@
+"""How fast do the lessons train? Their own loop against Keras `model.fit` and the machine.
+
+For two models — softmax regression (784 -> 10, lesson mnist_softmax) and the ReLU network
+(784 -> 256 -> 10, lesson mnist_dense) — trains one epoch of MNIST-shaped data at the same
+batch size in three ways and prints examples per second:
+
+  lesson loop     the lessons' own code: their build_graph, tfgraph.Run, TrainStep (with
+                  summaries at the lesson's default cadence), training_batches, Progress
+  no summaries    the same loop without summaries: their cost is the difference
+  Keras fit       the same layers as a Keras model, `model.fit`, in its own process (eager,
+                  as Keras expects; Keras's default compilation settings)
+  matmul ceiling  only the network's matrix products (forward and backward, at its shapes)
+                  in a graph loop with 2 threads: what the arithmetic alone allows
+
+Every figure times the second epoch (the first warms up: graph optimisation, Keras
+tracing) and is the median of --repeats runs, because these machines are noisy.
+
+    python benchmarks/train_speed.py                  # 3 repeats, about 3 minutes
+    python benchmarks/train_speed.py --repeats 1      # a quick look
+"""
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from argparse import Namespace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+MODELS = {"softmax": None, "relu": 256}        # hidden units (None: no hidden layer)
+LEARNING_RATE = 0.01
+
+
+def synthetic(n, seed=0):
+    """MNIST-shaped data: images float32 [n, 784] in [0, 1], labels int64 [n]."""
+    rng = np.random.default_rng(seed)
+    return rng.random((n, 784), dtype=np.float32), rng.integers(0, 10, n)
+
+
+# -- 1. the lessons' own loop -----------------------------------------------------------------
+
+def lesson_loop(model, n, batch_size, summaries=True):
+    from lessons import mnist_dense, mnist_softmax
+    from tfgraph import Run, new_graph
+    from tfgraph.data.mnist import Split
+    from tfgraph.train import Progress, TrainStep, steps_per_epoch, training_batches
+
+    images, labels = synthetic(n)
+    split = Split(images, labels)
+    lesson = mnist_softmax if MODELS[model] is None else mnist_dense
+    graph = new_graph(0)
+    with graph.as_default():
+        if lesson is mnist_softmax:
+            net = mnist_softmax.build_graph(LEARNING_RATE)
+        else:
+            net = mnist_dense.build_graph(LEARNING_RATE, hidden=MODELS[model])
+    with tempfile.TemporaryDirectory() as logdir:
+        args = Namespace(lesson="benchmark", logdir=Path(logdir), run_name=None)
+        with Run(args, graph, writers=("train",), checkpoints=False) as run:
+            train_step = TrainStep(run.session, net.train_op, net.loss, net.x, net.y,
+                                   net.summary if summaries else None, run.writer("train"),
+                                   lesson.SUMMARY_EVERY)
+            per_epoch = steps_per_epoch(n, batch_size)
+            progress = Progress(2 * per_epoch, LEARNING_RATE, out=io.StringIO())
+            started = None
+            for batch in training_batches(split, batch_size, 2, seed=0):
+                if batch.epoch == 2 and started is None:
+                    started = time.perf_counter()
+                progress.update(batch, train_step(batch))
+            return n / (time.perf_counter() - started)
+
+
+# -- 2. Keras model.fit, in its own process ----------------------------------------------------
+
+def keras_fit(model, n, batch_size):
+    """Run `_keras_worker` in a fresh process (Keras wants an eager process of its own)."""
+    out = subprocess.run([sys.executable, __file__, "--keras-worker", model, str(n),
+                          str(batch_size)], capture_output=True, text=True, check=True,
+                         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def _keras_worker(model, n, batch_size):
+    import keras
+
+    images, labels = synthetic(n)
+    layers = [keras.Input((784,))]
+    if MODELS[model]:
+        layers.append(keras.layers.Dense(MODELS[model], activation="relu"))
+    layers.append(keras.layers.Dense(10))
+    net = keras.Sequential(layers)
+    net.compile(optimizer=keras.optimizers.SGD(LEARNING_RATE),
+                loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+
+    class EpochTimer(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds = time.perf_counter() - self.start
+
+    timer = EpochTimer()
+    net.fit(images, labels, batch_size=batch_size, epochs=2, shuffle=True, verbose=0,
+            callbacks=[timer])
+    print(n / timer.seconds)
+
+
+# -- 3. the matmul ceiling ---------------------------------------------------------------------
+
+def matmul_ceiling(model, n, batch_size):
+    """Only the network's matrix products, one epoch's worth, in an in-graph loop."""
+    from tfgraph import tf
+
+    hidden = MODELS[model]
+    steps = n // batch_size
+    graph = tf.Graph()
+    with graph.as_default():
+        rand = tf.random.stateless_uniform
+        x = rand([batch_size, 784], [1, 2])
+        sizes = [784, hidden, 10] if hidden else [784, 10]
+        weights = [rand([a, b], [3, i]) for i, (a, b) in enumerate(zip(sizes, sizes[1:]))]
+
+        def body(i, c):
+            # `c` threads each step into the next, so nothing can be hoisted out of the loop.
+            acts = [x + c]
+            for w in weights:
+                acts.append(tf.matmul(acts[-1], w))               # forward
+            g = acts[-1]
+            grads = []
+            for layer in reversed(range(len(weights))):
+                grads.append(tf.matmul(acts[layer], g, transpose_a=True))   # dL/dW
+                if layer:
+                    g = tf.matmul(g, weights[layer], transpose_b=True)     # dL/d(input)
+            return i + 1, c + 1e-30 * tf.add_n([gr[0, 0] for gr in grads])
+
+        loop = tf.while_loop(lambda i, c: i < steps, body, [tf.constant(0), tf.constant(0.0)])
+    config = tf.compat.v1.ConfigProto(intra_op_parallelism_threads=2,
+                                      inter_op_parallelism_threads=1)
+    with tf.compat.v1.Session(graph=graph, config=config) as sess:
+        sess.run(loop)                                          # warm-up
+        start = time.perf_counter()
+        sess.run(loop)
+        return steps * batch_size / (time.perf_counter() - start)
+
+
+# -- the report ----------------------------------------------------------------------------------
+
+def machine():
+    cpu = platform.processor() or "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    from tfgraph import tf
+    tf_version = tf.__version__        # TensorFlow first, through tfgraph (quiet start-up)
+    import keras
+    return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, TensorFlow {tf_version}, "
+            f"Keras {keras.__version__}, numpy {np.__version__}")
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--examples", type=int, default=60000, help="examples per epoch")
+    p.add_argument("--batch-size", type=int, default=100)
+    p.add_argument("--repeats", type=int, default=3, help="runs per figure (median)")
+    p.add_argument("--models", nargs="+", choices=list(MODELS), default=list(MODELS))
+    p.add_argument("--json", type=Path, help="also write the figures to this file")
+    p.add_argument("--keras-worker", nargs=3, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.keras_worker:
+        model, n, batch = args.keras_worker
+        return _keras_worker(model, int(n), int(batch))
+
+    ways = {"lesson loop": lambda m: lesson_loop(m, args.examples, args.batch_size),
+            "no summaries": lambda m: lesson_loop(m, args.examples, args.batch_size, False),
+            "Keras fit": lambda m: keras_fit(m, args.examples, args.batch_size),
+            "matmul ceiling": lambda m: matmul_ceiling(m, args.examples, args.batch_size)}
+    print(f"Machine: {machine()}")
+    print(f"Data: {args.examples:,} synthetic MNIST-shaped examples, batch {args.batch_size}, "
+          f"second epoch timed, median of {args.repeats}\n")
+    figures = {}
+    for model in args.models:
+        figures[model] = {}
+        for way, run in ways.items():
+            samples = [run(model) for _ in range(args.repeats)]
+            figures[model][way] = statistics.median(samples)
+            spread = f"{min(samples):,.0f}-{max(samples):,.0f}" if len(samples) > 1 else ""
+            print(f"  {model:<8} {way:<15} {figures[model][way]:>10,.0f} examples/s  {spread}",
+                  flush=True)
+    print(f"\n{'model':<9}{'lesson loop':>13}{'Keras fit':>11}{'ceiling':>10}"
+          f"{'lesson/Keras':>14}{'lesson/ceiling':>16}{'summary cost':>14}")
+    for model, f in figures.items():
+        cost = 1 - f["lesson loop"] / f["no summaries"]
+        print(f"{model:<9}{f['lesson loop']:>13,.0f}{f['Keras fit']:>11,.0f}"
+              f"{f['matmul ceiling']:>10,.0f}{f['lesson loop'] / f['Keras fit']:>13.2f}x"
+              f"{f['lesson loop'] / f['matmul ceiling']:>15.0%}{cost:>14.1%}")
+    print("\nGoals: lesson/Keras >= 2.5x (softmax), >= 2x (relu); relu lesson/ceiling >= 50%;"
+          " summary cost <= 5%.")
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "batch_size": args.batch_size,
+                                         "examples": args.examples, "figures": figures},
+                                        indent=2))
+
+
+if __name__ == "__main__":
+    main()
