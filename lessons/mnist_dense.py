@@ -13,7 +13,8 @@ Run it:
 
 In TensorBoard (the lesson prints the command):
     Graphs      the slide's boxes: inputs -> relu_layer -> logit_layer -> cross_entropy ->
-                gradients -> sgd_trainer (double-click a box to open it)
+                gradients -> sgd_trainer (double-click a box to open it); evaluation
+                (predictions, accuracy); save: the checkpoint ops (Ctrl-C, --resume)
     Scalars     accuracy and loss of the train, validation and test runs, overlaid
     Histograms  <layer>/weights/histogram, biases/histogram and <layer>/activations for
                 both layers; relu_layer/activations shows how many neurons output
@@ -77,8 +78,7 @@ def build_graph(learning_rate=LEARNING_RATE, hidden=HIDDEN, activation=ACTIVATIO
 
     loss = classify.cross_entropy(logit.output, y)
     train_op, gradients, global_step = classify.sgd(loss, learning_rate)
-    accuracy = classify.accuracy(logit.output, y)
-    predicted = tf.argmax(logit.output, axis=1, name="predicted")
+    predicted, accuracy = classify.evaluation(logit.output, y)
 
     layer_summaries = [*summaries.layer_histograms(hidden_layer),
                        *summaries.layer_histograms(logit)]

@@ -16,7 +16,8 @@ Run it:
     python -m lessons.mnist_softmax --data-dir ../shared/data/mnist   # offline, 10k digits
 
 In TensorBoard (the lesson prints the command):
-    Graphs      inputs -> logit_layer -> softmax; cross_entropy -> gradients -> sgd_trainer
+    Graphs      inputs -> logit_layer -> softmax; cross_entropy -> gradients -> sgd_trainer;
+                evaluation (accuracy); save: the checkpoint ops (Ctrl-C, --resume)
     Scalars     accuracy and loss: the train, validation and test runs overlay
     Histograms  logit_layer/weights/histogram and biases/histogram spreading out as the
                 layer learns (the Distributions tab shows the same over time)
@@ -70,7 +71,7 @@ def build_graph(learning_rate=LEARNING_RATE, image_shape=(28, 28), classes=CLASS
 
     loss = classify.cross_entropy(logit.output, y)
     train_op, _, global_step = classify.sgd(loss, learning_rate)
-    accuracy = classify.accuracy(logit.output, y)
+    _, accuracy = classify.evaluation(logit.output, y)
 
     with tf.name_scope("logit_layer/"):
         weight_maps = tf.compat.v1.summary.image(

@@ -19,7 +19,8 @@ Run it:
 
 In TensorBoard (the lesson prints the command):
     Graphs   boxes inputs -> perceptron -> error -> update; open "update" to see the rule
-             as ops (sub, mul, AssignAddVariableOp) and "perceptron" for weights and bias.
+             as ops (sub, mul, AssignAddVariableOp) and "perceptron" for weights and bias;
+             "decision" answers for all nine days at once (the picture below).
     Scalars  error/squared_error, one point per row, reaching 0 and staying there;
              perceptron/w1 and perceptron/w2 stepping to 1.
     Images   decision/days: the 3x3 grid of days after each epoch (white = vamos!),
@@ -109,7 +110,7 @@ def main(argv=None):
         net = build_graph(args.learning_rate)
 
     # 3. Session: one row per step, until an epoch without a mistake
-    with Run(args, graph) as run:
+    with Run(args, graph, checkpoints=False) as run:   # 12 steps: nothing worth resuming
         sess, writer = run.session, run.writer()
         print(f"{'step':>4} {'x1':>3} {'x2':>3} {'Y':>2} {'output':>7} {'error':>6}"
               f" {'w1':>6} {'w2':>6}")

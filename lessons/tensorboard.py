@@ -1,4 +1,4 @@
-"""Lesson 6 — O poder do Tensorboard: every dashboard, on the dense network of lesson 4
+"""Lesson 5 — O poder do Tensorboard: every dashboard, on the dense network of lesson 4
 
 The talk ends with TensorBoard, and so does this course. The network is mnist_dense's
 (ReLU layer -> logit layer -> gradients -> SGD trainer); this lesson trains it once per
@@ -132,6 +132,7 @@ def main(argv=None):
                             net.x, net.y, data.test)
             wrong, _ = mnist_dense.log_misclassified(run.session, net, data.test,
                                                      run.writer("test"), run.step)
+            summaries.hparams_trial_done(run.writer())
         print(f"test accuracy {test['accuracy']:.4f}, {wrong} misclassified, "
               f"{time.perf_counter() - started:.1f} s")
         trials.append({"learning_rate": lr, "test_accuracy": test["accuracy"],

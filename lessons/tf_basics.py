@@ -1,4 +1,4 @@
-"""TensorFlow's three ideas: a graph, a session, tensors ("Tensorflow: Uma Introdução")
+"""Lesson 2 — TensorFlow's three ideas: a graph, a session, tensors ("Tensorflow: Uma Introdução")
 
 The slide "Tensorflow: Uma Introdução", one idea at a time, each shown by running it:
 

@@ -21,12 +21,16 @@ def cross_entropy(logits, labels):
         return tf.reduce_mean(per_example, name="loss")
 
 
-def accuracy(logits, labels):
-    """The fraction of examples whose largest logit is the labelled class: float32 scalar."""
+def evaluation(logits, labels):
+    """The network's answers and how many are right.
+
+    Returns (predicted: int64 [batch], the class with the largest logit; accuracy: float32
+    scalar, the fraction of examples whose prediction is the labelled class).
+    """
     with tf.name_scope("evaluation"):
         predicted = tf.argmax(logits, axis=1, name="predicted")          # [batch]
         correct = tf.equal(predicted, tf.argmax(labels, axis=1))         # [batch] bool
-        return tf.reduce_mean(tf.cast(correct, tf.float32), name="accuracy")
+        return predicted, tf.reduce_mean(tf.cast(correct, tf.float32), name="accuracy")
 
 
 def sgd(loss, learning_rate):

@@ -70,8 +70,8 @@ def weight_maps(weights, height, width):
 
 def text(writer, tag, markdown, step=0):
     """Write a piece of Markdown to the Text tab (e.g. the run's settings)."""
-    from tensorboard.plugins.text import summary as text_summary  # TensorBoard, not TF
-    writer.add_summary(text_summary.pb(tag, markdown).SerializeToString(), step)
+    from tensorboard.plugins.text.summary_v2 import text_pb  # TensorBoard's, not TF's
+    writer.add_summary(text_pb(tag, markdown).SerializeToString(), step)
 
 
 def hparams_experiment(folder, values, metrics):
@@ -95,6 +95,12 @@ def hparams_trial(writer, values, trial_id):
     """Record the settings of one trial of a sweep (in the trial's folder)."""
     from tensorboard.plugins.hparams import summary_v2 as hp
     writer.add_summary(hp.hparams_pb(values, trial_id=trial_id).SerializeToString())
+
+
+def hparams_trial_done(writer):
+    """Mark the trial finished, so the HParams tab shows it as a success with an end time."""
+    from tensorboard.plugins.hparams import api_pb2, summary as hp_v1
+    writer.add_summary(hp_v1.session_end_pb(api_pb2.STATUS_SUCCESS).SerializeToString())
 
 
 def settings_table(args):
