@@ -6,16 +6,19 @@ batch size in three ways and prints examples per second:
 
   lesson loop     the lessons' own code: their build_graph, tfgraph.Run, TrainStep (with
                   summaries at the lesson's default cadence), training_batches, Progress
-  no summaries    the same loop without summaries: their cost is the difference
+  no summaries    the same loop without summaries
+  summary cost    the summaries' share of training time at the lesson's cadence, measured
+                  step against step in one session (the difference of the two loops above
+                  drowns in the machine's noise)
   Keras fit       the same layers as a Keras model, `model.fit`, in its own process (eager,
                   as Keras expects; Keras's default compilation settings)
-  matmul ceiling  only the network's matrix products (forward and backward, at its shapes)
-                  in a graph loop with 2 threads: what the arithmetic alone allows
+  matmul ceiling  only the network's matrix products (forward and backward, at its shapes),
+                  with 2 threads: what the arithmetic alone allows
 
 Every figure times the second epoch (the first warms up: graph optimisation, Keras
 tracing) and is the median of --repeats runs, because these machines are noisy.
 
-    python benchmarks/train_speed.py                  # 3 repeats, about 3 minutes
+    python benchmarks/train_speed.py                  # 5 repeats, about 3 minutes
     python benchmarks/train_speed.py --repeats 1      # a quick look
 """
 
@@ -81,6 +84,48 @@ def lesson_loop(model, n, batch_size, summaries=True):
             return n / (time.perf_counter() - started)
 
 
+def summary_cost(model, batch_size, blocks=7):
+    """The share of training time the lesson's summaries take at its default cadence.
+
+    Measured directly in one session, so machine noise between runs cancels out: the
+    extra time of a step that also computes and writes the summaries, divided by the time
+    of the `SUMMARY_EVERY` plain steps it stands for.
+    """
+    from lessons import mnist_dense, mnist_softmax
+    from tfgraph import Run, new_graph
+
+    images, labels = synthetic(batch_size)
+    one_hot = np.eye(10, dtype=np.float32)[labels]
+    lesson = mnist_softmax if MODELS[model] is None else mnist_dense
+    graph = new_graph(0)
+    with graph.as_default():
+        net = (mnist_softmax.build_graph(LEARNING_RATE) if lesson is mnist_softmax
+               else mnist_dense.build_graph(LEARNING_RATE, hidden=MODELS[model]))
+    with tempfile.TemporaryDirectory() as logdir:
+        args = Namespace(lesson="benchmark", logdir=Path(logdir), run_name=None)
+        with Run(args, graph, writers=("train",), checkpoints=False) as run:
+            plain = run.session.make_callable([net.train_op, net.loss], [net.x, net.y])
+            full = run.session.make_callable([net.train_op, net.loss, net.summary],
+                                             [net.x, net.y])
+
+            def summarised():
+                run.writer("train").add_summary(full(images, one_hot)[2])
+
+            def per_call(fn, n):
+                start = time.perf_counter()
+                for _ in range(n):
+                    fn()
+                return (time.perf_counter() - start) / n
+
+            per_call(lambda: plain(images, one_hot), 50)                # warm-up
+            shares = []
+            for _ in range(blocks):
+                step = per_call(lambda: plain(images, one_hot), 200)
+                extra = per_call(summarised, 10) - step
+                shares.append(extra / (lesson.SUMMARY_EVERY * step))
+            return statistics.median(shares)
+
+
 # -- 2. Keras model.fit, in its own process ----------------------------------------------------
 
 def keras_fit(model, n, batch_size):
@@ -118,40 +163,47 @@ def _keras_worker(model, n, batch_size):
 
 # -- 3. the matmul ceiling ---------------------------------------------------------------------
 
-def matmul_ceiling(model, n, batch_size):
-    """Only the network's matrix products, one epoch's worth, in an in-graph loop."""
+def matmul_ceiling(model, n, batch_size, replicas=50):
+    """Only the network's matrix products: what the arithmetic alone allows.
+
+    One training step needs, per layer, x·W forward, then x^T·g (the weight gradient) and,
+    below the top layer, g·W^T (the gradient passed down). The graph holds `replicas`
+    independent copies of one step's products (different inputs, so none is merged away),
+    run with 2 threads one op at a time: per-run overhead is spread over the copies and no
+    elementwise op is counted.
+    """
     from tfgraph import tf
 
     hidden = MODELS[model]
-    steps = n // batch_size
+    sizes = [784, hidden, 10] if hidden else [784, 10]
     graph = tf.Graph()
     with graph.as_default():
         rand = tf.random.stateless_uniform
-        x = rand([batch_size, 784], [1, 2])
-        sizes = [784, hidden, 10] if hidden else [784, 10]
-        weights = [rand([a, b], [3, i]) for i, (a, b) in enumerate(zip(sizes, sizes[1:]))]
-
-        def body(i, c):
-            # `c` threads each step into the next, so nothing can be hoisted out of the loop.
-            acts = [x + c]
+        weights = [tf.Variable(rand([a, b], [3, i])) for i, (a, b) in
+                   enumerate(zip(sizes, sizes[1:]))]
+        outputs = []
+        for r in range(replicas):
+            acts = [tf.Variable(rand([batch_size, 784], [1, r]))]
             for w in weights:
-                acts.append(tf.matmul(acts[-1], w))               # forward
+                acts.append(tf.matmul(acts[-1], w))                         # forward
             g = acts[-1]
-            grads = []
             for layer in reversed(range(len(weights))):
-                grads.append(tf.matmul(acts[layer], g, transpose_a=True))   # dL/dW
+                outputs.append(tf.matmul(acts[layer], g, transpose_a=True))  # dL/dW
                 if layer:
                     g = tf.matmul(g, weights[layer], transpose_b=True)     # dL/d(input)
-            return i + 1, c + 1e-30 * tf.add_n([gr[0, 0] for gr in grads])
-
-        loop = tf.while_loop(lambda i, c: i < steps, body, [tf.constant(0), tf.constant(0.0)])
+        # Fetch one number per product so every one runs, without copying results out.
+        fetch = tf.add_n([o[0, 0] for o in outputs])
+        init = tf.compat.v1.global_variables_initializer()
     config = tf.compat.v1.ConfigProto(intra_op_parallelism_threads=2,
                                       inter_op_parallelism_threads=1)
     with tf.compat.v1.Session(graph=graph, config=config) as sess:
-        sess.run(loop)                                          # warm-up
+        sess.run(init)
+        sess.run(fetch)                                         # warm-up
+        runs = max(1, n // (batch_size * replicas))
         start = time.perf_counter()
-        sess.run(loop)
-        return steps * batch_size / (time.perf_counter() - start)
+        for _ in range(runs):
+            sess.run(fetch)
+        return runs * replicas * batch_size / (time.perf_counter() - start)
 
 
 # -- the report ----------------------------------------------------------------------------------
@@ -175,7 +227,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--examples", type=int, default=60000, help="examples per epoch")
     p.add_argument("--batch-size", type=int, default=100)
-    p.add_argument("--repeats", type=int, default=3, help="runs per figure (median)")
+    p.add_argument("--repeats", type=int, default=5, help="runs per figure (median)")
     p.add_argument("--models", nargs="+", choices=list(MODELS), default=list(MODELS))
     p.add_argument("--json", type=Path, help="also write the figures to this file")
     p.add_argument("--keras-worker", nargs=3, help=argparse.SUPPRESS)
@@ -190,20 +242,25 @@ def main(argv=None):
             "matmul ceiling": lambda m: matmul_ceiling(m, args.examples, args.batch_size)}
     print(f"Machine: {machine()}")
     print(f"Data: {args.examples:,} synthetic MNIST-shaped examples, batch {args.batch_size}, "
-          f"second epoch timed, median of {args.repeats}\n")
+          f"second epoch timed, median of {args.repeats} (repeats interleaved, so a slow "
+          f"minute of the machine does not land on one way only)\n")
+    samples = {m: {way: [] for way in ways} for m in args.models}
+    for repeat in range(args.repeats):
+        for model in args.models:
+            for way, run in ways.items():
+                samples[model][way].append(run(model))
+        print(f"  repeat {repeat + 1}/{args.repeats} done", flush=True)
     figures = {}
     for model in args.models:
-        figures[model] = {}
-        for way, run in ways.items():
-            samples = [run(model) for _ in range(args.repeats)]
-            figures[model][way] = statistics.median(samples)
-            spread = f"{min(samples):,.0f}-{max(samples):,.0f}" if len(samples) > 1 else ""
-            print(f"  {model:<8} {way:<15} {figures[model][way]:>10,.0f} examples/s  {spread}",
-                  flush=True)
+        figures[model] = {way: statistics.median(v) for way, v in samples[model].items()}
+        figures[model]["summary cost"] = summary_cost(model, args.batch_size)
+        for way, values in samples[model].items():
+            print(f"  {model:<8} {way:<15} {figures[model][way]:>10,.0f} examples/s  "
+                  f"(runs: {', '.join(f'{v:,.0f}' for v in values)})")
     print(f"\n{'model':<9}{'lesson loop':>13}{'Keras fit':>11}{'ceiling':>10}"
           f"{'lesson/Keras':>14}{'lesson/ceiling':>16}{'summary cost':>14}")
     for model, f in figures.items():
-        cost = 1 - f["lesson loop"] / f["no summaries"]
+        cost = f["summary cost"]
         print(f"{model:<9}{f['lesson loop']:>13,.0f}{f['Keras fit']:>11,.0f}"
               f"{f['matmul ceiling']:>10,.0f}{f['lesson loop'] / f['Keras fit']:>13.2f}x"
               f"{f['lesson loop'] / f['matmul ceiling']:>15.0%}{cost:>14.1%}")

@@ -45,6 +45,8 @@ def dense(x, units, activation=None, name="dense", init="normal"):
         weights = tf.compat.v1.get_variable("weights", [inputs, units], tf.float32, initializer)
         biases = tf.compat.v1.get_variable("biases", [units], tf.float32,
                                            tf.compat.v1.zeros_initializer())
-        z = tf.add(tf.matmul(x, weights), biases, name="pre_activation")
+        # bias_add is x·W + b with the bias broadcast over the batch; unlike a plain `+` its
+        # gradient is one op (a sum over the batch), and TensorFlow fuses it into the matmul.
+        z = tf.nn.bias_add(tf.matmul(x, weights), biases, name="pre_activation")
         out = tf.identity(activation(z) if activation else z, name="output")
     return Dense(weights, biases, z, out)
