@@ -14,7 +14,9 @@
 Importing tfgraph does not import TensorFlow; the first use of `tf.<anything>` does.
 """
 
-from tfgraph import activations, board, cli, layers, summaries, train
+# `board` is not imported here so `python -m tfgraph.board` runs it fresh; `from tfgraph
+# import board` still works.
+from tfgraph import activations, cli, layers, summaries, train
 from tfgraph._lazy import tf
 from tfgraph.errors import UserError
 from tfgraph.session import Run, new_graph
