@@ -22,9 +22,11 @@ In TensorBoard (the lesson prints the command):
              as ops (sub, mul, AssignAddVariableOp) and "perceptron" for weights and bias;
              "decision" answers for all nine days at once (the picture below).
     Scalars  error/squared_error, one point per row, reaching 0 and staying there;
-             perceptron/w1 and perceptron/w2 stepping to 1.
-    Images   decision/days: the 3x3 grid of days after each epoch (white = vamos!),
-             money from Rico! (top) to Falido, weather from Chovendo (left) to Sol.
+             perceptron/w1 and perceptron/w2 stepping to 1. Set "Smoothing" (left) to 0:
+             with 12 points, the default smoothing draws curves the perceptron never made.
+    Images   decision/days: the 3x3 grid of days after each epoch (white = vamos!, black
+             = não), money from Rico! (top) to Falido, weather from Chovendo (left) to Sol;
+             drag the step slider to see epoch 1's grid, then epoch 2's.
 """
 
 from typing import NamedTuple
@@ -87,7 +89,11 @@ def build_graph(learning_rate=LEARNING_RATE, threshold=THRESHOLD):
                            name="grid")                            # [9, 2]
         decisions = tf.reshape(
             activations.step(tf.linalg.matvec(days, weights) + bias, threshold), [3, 3])
-        picture = tf.repeat(tf.repeat(decisions, 32, axis=0), 32, axis=1)  # 96x96 pixels
+        # A 96x96 picture: each day a 28x28 square (white = vamos!) in a grey frame, so the
+        # white squares stay visible on TensorBoard's white page.
+        cells = tf.tile(decisions[:, :, None, None], [1, 1, 28, 28])       # [3, 3, 28, 28]
+        cells = tf.pad(cells, [[0, 0], [0, 0], [2, 2], [2, 2]], constant_values=0.5)
+        picture = tf.reshape(tf.transpose(cells, [0, 2, 1, 3]), [96, 96])
         decision_summary = tf.compat.v1.summary.image("days", picture[None, :, :, None])
 
     return ParkGraph(x, y, weights, bias, weighted_sum, output, error, update,
