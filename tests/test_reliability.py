@@ -185,6 +185,18 @@ def test_log_root_that_cannot_be_written(tmp_path, logdir):
     assert_one_line_error(proc, "cannot write to the log folder", "--logdir")
 
 
+def test_resume_with_other_flags_is_refused_and_more_epochs_allowed(tmp_path,
+                                                                     shared_mnist_dir):
+    flags = ["--data-dir", str(shared_mnist_dir), "--logdir", str(tmp_path),
+             "--train-size", "500", "--epochs", "1", "--hidden", "16"]
+    first = mnist_dense.main(flags)
+    run = Path(first["run_dir"]).name
+    with pytest.raises(UserError, match="--hidden 16 \\(now 32\\)"):
+        mnist_dense.main([*flags[:-2], "--hidden", "32", "--resume", run])
+    more = mnist_dense.main([*flags[:-4], "--epochs", "2", "--hidden", "16", "--resume", run])
+    assert more["run_dir"] == first["run_dir"] and more["steps"] == 2 * first["steps"]
+
+
 def test_resume_of_an_unknown_run(tmp_path, shared_mnist_dir):
     proc = lesson_process("mnist_softmax", "--data-dir", str(shared_mnist_dir),
                           "--logdir", str(tmp_path), "--resume", "no-such-run")

@@ -125,6 +125,8 @@ def parse(p, argv=None):
     if args.logdir is None:
         args.logdir = default_logdir()
     args.logdir = Path(args.logdir).expanduser().resolve()
+    if getattr(args, "data_dir", None):
+        args.data_dir = args.data_dir.expanduser().resolve()
     _check_writable(args.logdir / args.lesson)  # fail now, not after minutes of training
     return args
 

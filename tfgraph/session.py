@@ -11,12 +11,23 @@ before the program ends, `--resume` continues from that checkpoint in the same T
 run, and errors close the writers so everything logged so far stays readable.
 """
 
+import json
 import sys
 from pathlib import Path
 
 from tfgraph._lazy import tf
 from tfgraph.errors import UserError
 from tfgraph.runs import find_run, new_run_dir
+
+
+FLAGS_FILE = "flags.json"   # the flags a run was started with, checked by --resume
+MAY_CHANGE_ON_RESUME = {"epochs", "summary_every", "tensorboard", "resume", "logdir",
+                        "run_name"}
+
+
+def _flag_values(args):
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
+            if k not in ("resume",)}
 
 
 def new_graph(seed):
@@ -77,6 +88,7 @@ class Run:
             self.dir.mkdir(parents=True, exist_ok=False)
         elif resume:
             self.dir = find_run(self.args.logdir, self.lesson, resume)
+            self._check_same_flags()
         else:
             self.dir = new_run_dir(self.args.logdir, self.lesson, self.args.run_name)
         self.session = tf.compat.v1.Session(graph=self.graph, config=session_config())
@@ -93,12 +105,29 @@ class Run:
                 for i, name in enumerate(names):
                     self.writers[name] = tf.compat.v1.summary.FileWriter(
                         str(self.dir / name), self.graph if i == 0 else None)
+            if not resume:
+                (self.dir / FLAGS_FILE).write_text(json.dumps(_flag_values(self.args), indent=1))
         except BaseException:
             self._close()
             if not resume:
                 _remove_if_empty(self.dir)  # a run that never started leaves no empty folder
             raise
         return self
+
+    def _check_same_flags(self):
+        """A resumed run must continue the same experiment: only --epochs may change."""
+        try:
+            before = json.loads((self.dir / FLAGS_FILE).read_text())
+        except (OSError, ValueError):
+            return  # an older run without its flags: nothing to compare
+        now = _flag_values(self.args)
+        changed = [f"--{k.replace('_', '-')} {before[k]} (now {now.get(k)})"
+                   for k in sorted(before)
+                   if k not in MAY_CHANGE_ON_RESUME and before[k] != now.get(k)]
+        if changed:
+            raise UserError(f"run {self.dir.name} was trained with " + ", ".join(changed)
+                            + "; resume it with the same flags (only --epochs, "
+                            "--summary-every and --tensorboard may change)")
 
     def _restore(self):
         ckpt = tf.compat.v1.train.latest_checkpoint(str(self.dir / "checkpoints"))
