@@ -8,6 +8,8 @@ SYLLABUS = [
     ("perceptron_park", "Parte 1 · Redes Neurais",
      '"Dados de treino", "Uma rede neural simples"',
      "one perceptron learns the park table by the perceptron rule"),
+    ("backprop", "Parte 1 · Redes Neurais", '"Como o aprendizado acontece?"',
+     "backpropagation's four steps as graph ops, the chain rule checked against tf.gradients"),
     ("tf_basics", "Parte 2 · Tensorflow: Uma Introdução", '"Tensorflow: Uma Introdução"',
      "graphs, sessions, tensors: building is not running, feeds, shapes, dtypes"),
     ("mnist_softmax", "Parte 2 · Criando e treinando Redes Neurais", '"Logits?!"',

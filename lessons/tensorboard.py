@@ -1,4 +1,4 @@
-"""Lesson 5 — O poder do Tensorboard: every dashboard, on the dense network of lesson 4
+"""Lesson 6 — O poder do Tensorboard: every dashboard, on the dense network of lesson 5
 
 The talk ends with TensorBoard, and so does this course. The network is mnist_dense's
 (ReLU layer -> logit layer -> gradients -> SGD trainer); this lesson trains it once per

@@ -47,6 +47,7 @@ SMALL = ["--epochs", str(EPOCHS), "--train-size", str(TRAIN_SIZE),
 # in `promises` below), else the fixture fails and says so.
 SETTINGS = {
     "perceptron_park": lambda data: [],
+    "backprop": lambda data: ["--epochs", "50"],
     "tf_basics": lambda data: [],
     "mnist_softmax": lambda data: ["--data-dir", data, *SMALL],
     "mnist_dense": lambda data: ["--data-dir", data, *SMALL],
@@ -107,6 +108,16 @@ def promises(lesson, result):
                          "perceptron/w1": result["weights"][0],
                          "perceptron/w2": result["weights"][1]},
             images={"decision/days": (1, [per_epoch * e for e in range(1, epochs + 1)])})}
+    elif lesson == "backprop":
+        steps = list(range(1, result["epochs"] + 1))      # one full-batch step per epoch
+        runs = {"": Promise(
+            graph_scopes=("inputs", "1_predicao", "2_erro", "3_backpropagation", "4_ajuste",
+                          "tf_gradients"),
+            graph_ops={"4_ajuste": {"AssignSubVariableOp"}},
+            graph_nodes=("3_backpropagation/delta_output", "3_backpropagation/delta_hidden"),
+            scalars={"2_erro/total_error": steps,
+                     "3_backpropagation/max_difference_vs_tf_gradients": steps},
+            scalar_last={"2_erro/total_error": result["errors"][-1]})}
     elif lesson == "tf_basics":
         runs = {"": Promise(
             graph_scopes=("constants", "inputs", "layer", "tensor", "feed", "init"),

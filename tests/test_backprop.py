@@ -1,0 +1,73 @@
+"""Lesson 2, backpropagation: the hand-written chain rule against numpy and tf.gradients."""
+
+import numpy as np
+
+from lessons import backprop
+from tfgraph import new_graph, tf
+from tfgraph.data import park
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def numpy_backprop(x, y, w1, b1, w2, b2):
+    """The same four steps in float64 numpy: the independent oracle."""
+    h = sigmoid(x @ w1 + b1)
+    o = sigmoid(h @ w2 + b2)
+    error = np.mean((o - y) ** 2)
+    delta_o = 2 * (o - y) / len(x) * o * (1 - o)
+    delta_h = delta_o @ w2.T * h * (1 - h)
+    return error, [x.T @ delta_h, delta_h.sum(0), h.T @ delta_o, delta_o.sum(0)]
+
+
+def test_graph_shapes_and_the_four_boxes():
+    graph = new_graph(0)
+    with graph.as_default():
+        net = backprop.build_graph(hidden=3)
+    assert net.x.shape.as_list() == [None, 2] and net.y.shape.as_list() == [None, 1]
+    assert net.hidden.weights.shape.as_list() == [2, 3]
+    assert net.out.weights.shape.as_list() == [3, 1]
+    assert net.out.output.shape.as_list() == [None, 1] and net.error.shape.as_list() == []
+    assert [g.shape.as_list() for g in net.gradients] == [[2, 3], [3], [3, 1], [1]]
+    scopes = {op.name.split("/")[0] for op in graph.get_operations()}
+    assert {"inputs", "1_predicao", "2_erro", "3_backpropagation", "4_ajuste",
+            "tf_gradients"} <= scopes
+
+
+def test_hand_gradients_match_numpy_and_tf_gradients():
+    graph = new_graph(3)
+    with graph.as_default():
+        net = backprop.build_graph(hidden=4)
+        init = tf.compat.v1.global_variables_initializer()
+    x, y = park.table()
+    y = y[:, None]
+    with tf.compat.v1.Session(graph=graph) as sess:
+        sess.run(init)
+        params = sess.run([net.hidden.weights, net.hidden.biases, net.out.weights,
+                           net.out.biases])
+        error, by_hand, automatic = sess.run([net.error, net.gradients, net.tf_gradients],
+                                             {net.x: x, net.y: y})
+    expected_error, expected = numpy_backprop(x.astype(np.float64), y.astype(np.float64),
+                                              *[p.astype(np.float64) for p in params])
+    assert np.isclose(error, expected_error, rtol=1e-5)
+    for mine, theirs, oracle in zip(by_hand, automatic, expected):
+        np.testing.assert_allclose(mine, oracle, rtol=1e-4, atol=1e-7)
+        np.testing.assert_allclose(mine, theirs, rtol=1e-4, atol=1e-7)
+        assert np.abs(oracle).max() > 1e-6          # a real gradient, not all zeros
+
+
+def test_lesson_learns_the_table_and_logs_the_check(tmp_path, events):
+    result = backprop.main(["--logdir", str(tmp_path), "--epochs", "1500"])
+    errors = result["errors"]
+    assert len(errors) == 1500 and errors[-1] < errors[0] / 20
+    assert result["max_gradient_difference"] < 1e-5
+    x, y = park.table()
+    assert [o > 0.5 for o in result["outputs"]] == [bool(v) for v in y]
+    acc = events(result["run_dir"])
+    assert len(acc.Scalars("2_erro/total_error")) == 1500
+    diffs = [e.value for e in acc.Scalars("3_backpropagation/max_difference_vs_tf_gradients")]
+    assert max(diffs) < 1e-5
+    nodes = {n.name for n in acc.Graph().node}
+    assert {"3_backpropagation/delta_output", "3_backpropagation/delta_hidden",
+            "2_erro/mean_squared_error"} <= nodes
