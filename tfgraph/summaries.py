@@ -14,25 +14,6 @@ import numpy as np
 from tfgraph._lazy import tf
 
 
-def variable_summaries(var, name=None):
-    """Mean, stddev, min, max as scalars and the whole tensor as a histogram.
-
-    var: a float tensor of any shape. Returns the list of summary ops (merge them with
-    `tf.compat.v1.summary.merge`). The TF tutorial's `variable_summaries`, written once here.
-    """
-    name = name or var.op.name.split("/")[-1]
-    with tf.name_scope(f"{name}_summaries"):
-        mean = tf.reduce_mean(var)
-        stddev = tf.sqrt(tf.reduce_mean(tf.square(var - mean)))
-        return [
-            tf.compat.v1.summary.scalar("mean", mean),
-            tf.compat.v1.summary.scalar("stddev", stddev),
-            tf.compat.v1.summary.scalar("max", tf.reduce_max(var)),
-            tf.compat.v1.summary.scalar("min", tf.reduce_min(var)),
-            tf.compat.v1.summary.histogram("histogram", var),
-        ]
-
-
 def layer_histograms(layer, activations=True):
     """Histograms of a `layers.Dense` layer: `<layer>/weights/histogram`,
     `<layer>/biases/histogram` and (if asked) `<layer>/activations` — its output.
