@@ -138,6 +138,8 @@ def main(argv=None):
     print('The slide "Logits?!": the label 5 as a one-hot array')
     print("  Rótulo " + " ".join(str(d) for d in range(CLASSES)))
     print("  Array  " + " ".join("1" if d == 5 else "0" for d in range(CLASSES)))
+    print("The slide calls this array the logits; in TensorFlow it is the one-hot label, and"
+          "\nthe logits are the 10 raw scores the network computes (shown at the end).\n")
 
     # 2. Graph
     graph = new_graph(args.seed)
