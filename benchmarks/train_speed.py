@@ -87,9 +87,9 @@ def lesson_loop(model, n, batch_size, summaries=True):
 def summary_cost(model, batch_size, blocks=7):
     """The share of training time the lesson's summaries take at its default cadence.
 
-    Measured directly in one session, so machine noise between runs cancels out: the
-    extra time of a step that also computes and writes the summaries, divided by the time
-    of the `SUMMARY_EVERY` plain steps it stands for.
+    Measured directly in one session, so machine noise between runs cancels out: the time
+    of computing and writing the summaries (what `TrainStep` adds on a summary step),
+    divided by the time of the `SUMMARY_EVERY` plain steps it stands for.
     """
     from lessons import mnist_dense, mnist_softmax
     from tfgraph import Run, new_graph
@@ -105,11 +105,10 @@ def summary_cost(model, batch_size, blocks=7):
         args = Namespace(lesson="benchmark", logdir=Path(logdir), run_name=None)
         with Run(args, graph, writers=("train",), checkpoints=False) as run:
             plain = run.session.make_callable([net.train_op, net.loss], [net.x, net.y])
-            full = run.session.make_callable([net.train_op, net.loss, net.summary],
-                                             [net.x, net.y])
+            summary = run.session.make_callable(net.summary, [net.x, net.y])
 
-            def summarised():
-                run.writer("train").add_summary(full(images, one_hot)[2])
+            def summarised():            # what TrainStep adds on a summary step
+                run.writer("train").add_summary(summary(images, one_hot))
 
             def per_call(fn, n):
                 start = time.perf_counter()
@@ -121,7 +120,7 @@ def summary_cost(model, batch_size, blocks=7):
             shares = []
             for _ in range(blocks):
                 step = per_call(lambda: plain(images, one_hot), 200)
-                extra = per_call(summarised, 10) - step
+                extra = per_call(summarised, 10)
                 shares.append(extra / (lesson.SUMMARY_EVERY * step))
             return statistics.median(shares)
 

@@ -114,34 +114,40 @@ class TrainStep:
     """One training step as a function of a batch: feed it, run the train op, return the loss.
 
     `session.make_callable` prepares the feeds and fetches once, so each step costs about a
-    quarter of a plain `session.run` in Python overhead. Every `every` steps it also fetches
-    `summary` (in the same run, so no extra forward pass) and writes it: summaries every step
-    would cost up to several times the step itself.
+    quarter of a plain `session.run` in Python overhead. Every `every` steps it first runs
+    `summary` on the same batch and writes it: summaries every step would cost up to
+    several times the step itself. That run is separate because, in one `session.run`,
+    nothing orders a histogram's read of the weights against the update of the same run:
+    the picture could show the weights before or after the step, run by run.
     """
 
     def __init__(self, session, train_op, loss, x, y, summary=None, writer=None, every=100):
         self._plain = session.make_callable([train_op, loss], feed_list=[x, y])
-        self._summarised = (session.make_callable([train_op, loss, summary], feed_list=[x, y])
-                            if summary is not None else None)
+        self._summary = (session.make_callable(summary, feed_list=[x, y])
+                         if summary is not None else None)
         self.writer, self.every = writer, every
 
     def __call__(self, batch):
-        if self._summarised is not None and batch.step % self.every == 0:
-            try:
-                _, loss, summary = self._summarised(batch.images, batch.labels)
-            except tf.errors.InvalidArgumentError as e:
-                # A histogram refuses NaN/Inf values: the same divergence Progress catches
-                # in the loss, seen first by a summary.
-                if "histogram" not in str(e.message).lower():
-                    raise
-                raise Diverged(f"the network's values became NaN or infinite at step "
-                               f"{batch.step} (epoch {batch.epoch}); a smaller "
-                               f"--learning-rate usually cures it; the summaries up to that "
-                               f"step are kept") from None
-            self.writer.add_summary(summary, batch.step)
-        else:
-            _, loss = self._plain(batch.images, batch.labels)
+        if self._summary is not None and batch.step % self.every == 0:
+            self.writer.add_summary(summarise(self._summary, batch), batch.step)
+        _, loss = self._plain(batch.images, batch.labels)
         return loss
+
+
+def summarise(summary_callable, batch):
+    """The summaries of the weights as they are before `batch`'s step, as bytes.
+
+    A diverged network (NaN or infinite weights) is reported as `Diverged`: a histogram
+    refuses such values, so a summary can see the divergence before the loss does.
+    """
+    try:
+        return summary_callable(batch.images, batch.labels)
+    except tf.errors.InvalidArgumentError as e:
+        if "histogram" not in str(e.message).lower():
+            raise
+        raise Diverged(f"the network's values became NaN or infinite by step {batch.step} "
+                       f"(epoch {batch.epoch}); a smaller --learning-rate usually cures it; "
+                       f"the summaries up to that step are kept") from None
 
 
 def evaluate_splits(run, metrics, x, y, data, step, splits=("validation", "test")):
