@@ -53,21 +53,26 @@ def synthetic(n, seed=0):
 
 # -- 1. the lessons' own loop -----------------------------------------------------------------
 
-def lesson_loop(model, n, batch_size, summaries=True):
+def lesson_graph(model):
+    """(lesson module, its graph, its tensors) for `model`, built as the lesson builds it."""
     from lessons import mnist_dense, mnist_softmax
-    from tfgraph import Run, new_graph
+    from tfgraph import new_graph
+
+    graph = new_graph(0)
+    with graph.as_default():
+        if MODELS[model] is None:
+            return mnist_softmax, graph, mnist_softmax.build_graph(LEARNING_RATE)
+        return mnist_dense, graph, mnist_dense.build_graph(LEARNING_RATE, hidden=MODELS[model])
+
+
+def lesson_loop(model, n, batch_size, summaries=True):
+    from tfgraph import Run
     from tfgraph.data.mnist import Split
     from tfgraph.train import Progress, TrainStep, steps_per_epoch, training_batches
 
     images, labels = synthetic(n)
     split = Split(images, labels)
-    lesson = mnist_softmax if MODELS[model] is None else mnist_dense
-    graph = new_graph(0)
-    with graph.as_default():
-        if lesson is mnist_softmax:
-            net = mnist_softmax.build_graph(LEARNING_RATE)
-        else:
-            net = mnist_dense.build_graph(LEARNING_RATE, hidden=MODELS[model])
+    lesson, graph, net = lesson_graph(model)
     with tempfile.TemporaryDirectory() as logdir:
         args = Namespace(lesson="benchmark", logdir=Path(logdir), run_name=None)
         with Run(args, graph, writers=("train",), checkpoints=False) as run:
@@ -91,16 +96,11 @@ def summary_cost(model, batch_size, blocks=7):
     of computing and writing the summaries (what `TrainStep` adds on a summary step),
     divided by the time of the `SUMMARY_EVERY` plain steps it stands for.
     """
-    from lessons import mnist_dense, mnist_softmax
-    from tfgraph import Run, new_graph
+    from tfgraph import Run
 
     images, labels = synthetic(batch_size)
     one_hot = np.eye(10, dtype=np.float32)[labels]
-    lesson = mnist_softmax if MODELS[model] is None else mnist_dense
-    graph = new_graph(0)
-    with graph.as_default():
-        net = (mnist_softmax.build_graph(LEARNING_RATE) if lesson is mnist_softmax
-               else mnist_dense.build_graph(LEARNING_RATE, hidden=MODELS[model]))
+    lesson, graph, net = lesson_graph(model)
     with tempfile.TemporaryDirectory() as logdir:
         args = Namespace(lesson="benchmark", logdir=Path(logdir), run_name=None)
         with Run(args, graph, writers=("train",), checkpoints=False) as run:

@@ -150,7 +150,7 @@ def main(argv=None):
              "breaks the tie with vamos!)" if undecided else park.ANSWER[int(answer > 0.5)]))
 
     # 4. TensorBoard
-    board.show(args, run)
+    board.show(args, run.dir)
     return {"errors": errors, "max_gradient_difference": worst,
             "outputs": outputs.tolist(), "prediction": answer, "epochs": args.epochs,
             "run_dir": str(run.dir)}

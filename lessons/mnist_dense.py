@@ -129,9 +129,9 @@ def main(argv=None):
 
     # 3. Session: lesson mnist_softmax's training loop, unchanged; only the graph grew
     with Run(args, graph, writers=("train", "validation", "test")) as run:
-        progress = mnist_softmax.train(run, net, data, args)
-        test = evaluate(run.session, {"accuracy": net.accuracy, "loss": net.loss},
-                        net.x, net.y, data.test)
+        progress, scores = mnist_softmax.train(run, net, data, args)
+        test = scores.get("test") or evaluate(   # see mnist_softmax: scored once if possible
+            run.session, {"accuracy": net.accuracy, "loss": net.loss}, net.x, net.y, data.test)
         steps = run.step
         wrong, tags = log_misclassified(run.session, net, data.test, run.writer("test"), steps)
     print(f"\nTest accuracy: {test['accuracy']:.4f} on {len(data.test):,} digits never seen "
@@ -139,7 +139,7 @@ def main(argv=None):
           f"first {len(tags)} are in TensorBoard's Images tab (test run, misclassified/...)")
 
     # 4. TensorBoard
-    board.show(args, run)
+    board.show(args, run.dir)
     return {"test_accuracy": test["accuracy"], "test_loss": test["loss"],
             "train_loss": progress.loss, "epochs": args.epochs, "steps": steps,
             "misclassified": wrong, "misclassified_tags": tags,

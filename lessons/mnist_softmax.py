@@ -108,7 +108,8 @@ def train(run, net, data, args, summary=None, splits=("validation", "test"),
     Lessons mnist_dense and tensorboard reuse it unchanged: the loop does not care which
     network it trains, only that `net` has x, y, train_op, loss, accuracy and summary.
     It starts at the run's global step, so a resumed run continues where it stopped.
-    Returns the `Progress` (last training loss, examples per second).
+    Returns the `Progress` (last training loss, examples per second) and the scores of the
+    last evaluation ({split: {"accuracy", "loss"}}; empty if no epoch ended here).
     """
     train_step = TrainStep(run.session, net.train_op, net.loss, net.x, net.y,
                            net.summary if summary is None else summary, run.writer("train"),
@@ -116,6 +117,7 @@ def train(run, net, data, args, summary=None, splits=("validation", "test"),
     progress = Progress(args.epochs * steps_per_epoch(len(data.train), args.batch_size),
                         learning_rate or args.learning_rate)
     metrics = {"accuracy": net.accuracy, "loss": net.loss}
+    scores = {}
     for batch in training_batches(data.train, args.batch_size, args.epochs, args.seed,
                                   start_step=run.step):
         progress.update(batch, train_step(batch))          # one session.run: forward,
@@ -123,7 +125,7 @@ def train(run, net, data, args, summary=None, splits=("validation", "test"),
             scores = evaluate_splits(run, metrics, net.x, net.y, data, batch.step, splits)
             print("  " + ", ".join(f"{name} accuracy {score['accuracy']:.4f}"
                                    for name, score in scores.items()))
-    return progress
+    return progress, scores
 
 
 def main(argv=None):
@@ -148,16 +150,17 @@ def main(argv=None):
 
     # 3. Session: train, then test on digits never seen in training
     with Run(args, graph, writers=("train", "validation", "test")) as run:
-        progress = train(run, net, data, args)
-        test = evaluate(run.session, {"accuracy": net.accuracy, "loss": net.loss},
-                        net.x, net.y, data.test)
+        progress, scores = train(run, net, data, args)
+        # Scored after the last epoch; again only for a run resumed after its last epoch.
+        test = scores.get("test") or evaluate(
+            run.session, {"accuracy": net.accuracy, "loss": net.loss}, net.x, net.y, data.test)
         steps = run.step
         print(f"\nTest accuracy: {test['accuracy']:.4f} on {len(data.test):,} digits never "
               f"seen in training (loss {test['loss']:.4f}), after {steps:,} steps")
         example = show_one_digit(run.session, net, data.test)
 
     # 4. TensorBoard
-    board.show(args, run)
+    board.show(args, run.dir)
     return {"test_accuracy": test["accuracy"], "test_loss": test["loss"],
             "train_loss": progress.loss, "epochs": args.epochs, "steps": steps,
             "examples_per_second": progress.examples_per_second, "example": example,

@@ -156,7 +156,7 @@ def main(argv=None):
           f"output {answer} -> {park.ANSWER[answer]}")
 
     # 4. TensorBoard
-    board.show(args, run)
+    board.show(args, run.dir)
     return {
         "weights": [float(w) for w in weights],
         "bias": float(bias),

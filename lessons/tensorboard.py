@@ -27,7 +27,7 @@ from lessons import mnist_dense, mnist_softmax
 from tfgraph import Run, board, cli, new_graph, summaries, tf
 from tfgraph.data.mnist import load_mnist
 from tfgraph.runs import new_run_dir
-from tfgraph.train import evaluate, training_batches
+from tfgraph.train import training_batches
 
 LESSON = "tensorboard"
 EPOCHS = 3
@@ -126,10 +126,9 @@ def main(argv=None):
             # Step 1 alone, traced; then lesson mnist_softmax's loop from step 2 on.
             first = next(training_batches(data.train, args.batch_size, 1, args.seed))
             traced_step(run, net, board_graph.summary, first)
-            progress = mnist_softmax.train(run, net, data, args, board_graph.summary,
-                                           splits=("test",), learning_rate=lr)
-            test = evaluate(run.session, {"accuracy": net.accuracy, "loss": net.loss},
-                            net.x, net.y, data.test)
+            progress, scores = mnist_softmax.train(run, net, data, args, board_graph.summary,
+                                                   splits=("test",), learning_rate=lr)
+            test = scores["test"]           # the sweep never resumes: the last epoch scored it
             wrong, _ = mnist_dense.log_misclassified(run.session, net, data.test,
                                                      run.writer("test"), run.step)
             summaries.hparams_trial_done(run.writer())
@@ -145,11 +144,8 @@ def main(argv=None):
     best = max(trials, key=lambda t: t["test_accuracy"])
 
     # 4. TensorBoard
-    print(f"\nSweep folder: {sweep}")
-    print(f"See it in TensorBoard:  {board.command(args.logdir / LESSON)}\n")
-    print(GUIDE.format(url="http://localhost:6006/"))
-    if args.tensorboard:
-        board.serve(args.logdir / LESSON)
+    print("\n" + GUIDE.format(url="http://localhost:6006/"), end="")
+    board.show(args, sweep, "Sweep folder")
     return {"trials": trials, "best_learning_rate": best["learning_rate"],
             "epochs": args.epochs, "sweep_dir": str(sweep)}
 

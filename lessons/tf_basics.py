@@ -211,7 +211,7 @@ def main(argv=None):
               f"{values[2][1].decode()!r}")
 
     # 4. TensorBoard
-    board.show(args, run)
+    board.show(args, run.dir)
     return {
         "ops": ops,
         "uninitialized_error": uninitialized,

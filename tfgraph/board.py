@@ -56,10 +56,11 @@ def serve(logdir, port=None, host="127.0.0.1"):
         return 0
 
 
-def show(args, run):
-    """End of a lesson: print the TensorBoard command; with `--tensorboard`, start it."""
+def show(args, folder, label="Run folder"):
+    """End of a lesson: print where its run went and the TensorBoard command; with
+    `--tensorboard`, start TensorBoard on the lesson's runs."""
     logdir = args.logdir / args.lesson
-    print(f"\nRun folder: {run.dir}")
+    print(f"\n{label}: {folder}")
     print(f"See it in TensorBoard:  {command(logdir)}")
     if getattr(args, "tensorboard", False):
         serve(logdir)

@@ -69,7 +69,6 @@ class Run:
         self.lesson = args.lesson
         self._writer_names = tuple(writers)
         self._folder = folder
-        self.resumed_from = None
         with graph.as_default():
             self._init = tf.compat.v1.global_variables_initializer()
             has_vars = bool(tf.compat.v1.global_variables())
@@ -131,18 +130,15 @@ class Run:
 
     def _restore(self):
         ckpt = tf.compat.v1.train.latest_checkpoint(str(self.dir / "checkpoints"))
-        if ckpt is None:
-            self._close()
+        if ckpt is None:  # (__enter__ closes the session on any error raised here)
             raise UserError(f"run {self.dir} has no checkpoint to resume from")
         try:
             with self.graph.as_default():
                 self._saver.restore(self.session, ckpt)
         except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError) as e:
-            self._close()
             first = str(e.message).strip().splitlines()[0]
             raise UserError(f"checkpoint {ckpt} does not fit this lesson's graph (were its "
                             f"flags different?): {first}") from None
-        self.resumed_from = ckpt
         print(f"Resuming {self.dir.name} from {Path(ckpt).name} (step {self.step})")
 
     # -- during the run -----------------------------------------------------------------

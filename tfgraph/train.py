@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from tfgraph._lazy import tf
+from tfgraph.data.mnist import batches
 from tfgraph.errors import UserError
 
 
@@ -35,8 +36,6 @@ def training_batches(split, batch_size, epochs, seed, start_step=0):
     exactly the batches the uninterrupted run would have seen.
     split: a `tfgraph.data.mnist.Split` (images float32 [n, features], labels int [n]).
     """
-    from tfgraph.data.mnist import batches  # the one shuffling rule, shared with the data
-
     per_epoch = steps_per_epoch(len(split), batch_size)
     first_epoch, skip = divmod(start_step, per_epoch)
     step = start_step
