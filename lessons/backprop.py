@@ -20,11 +20,14 @@ Run it:
     python -m lessons.backprop --learning-rate 0.5 --epochs 3000   # smaller steps, longer
 
 In TensorBoard (the lesson prints the command):
-    Graphs   the four boxes 1_predicao -> 2_erro -> 3_backpropagation -> 4_ajuste; open
-             3_backpropagation to see the chain rule as ops (delta_output, delta_hidden),
-             and tf_gradients beside it, TensorFlow's own backward pass, for the check
-    Scalars  2_erro/total_error falling; 3_backpropagation/max_difference_vs_tf_gradients
-             staying near 1e-8: the hand-written gradients are right
+    Graphs   `inputs` and the four boxes `1_predicao` -> `2_erro` -> `3_backpropagation`
+             -> `4_ajuste` (its `AssignSubVariableOp`s move the weights); open
+             `3_backpropagation` to see the chain rule as ops
+             (`3_backpropagation/delta_output`, `3_backpropagation/delta_hidden`), and
+             `tf_gradients` beside it, TensorFlow's own backward pass, for the check
+    Scalars  `2_erro/total_error` falling;
+             `3_backpropagation/max_difference_vs_tf_gradients` staying near 1e-8: the
+             hand-written gradients are right
 """
 
 from typing import NamedTuple

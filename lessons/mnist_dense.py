@@ -12,16 +12,19 @@ Run it:
     python -m lessons.mnist_dense --hidden 64 --activation sigmoid    # change a number, compare
 
 In TensorBoard (the lesson prints the command):
-    Graphs      the slide's boxes: inputs -> relu_layer -> logit_layer -> cross_entropy ->
-                gradients -> sgd_trainer (double-click a box to open it); evaluation
-                (predictions, accuracy); save: the checkpoint ops (Ctrl-C, --resume)
-    Scalars     accuracy and loss of the train, validation and test runs, overlaid
-    Histograms  <layer>/weights/histogram, biases/histogram and <layer>/activations for
-                both layers; relu_layer/activations shows how many neurons output
-                exactly 0 (the spike at 0)
-    Images      inputs/digits, relu_layer/weight_maps (what 16 hidden neurons look for),
-                and in the test run misclassified/...: digits the network got wrong, the
-                true and predicted labels in each tag
+    Graphs      (run `train`) the slide's boxes: `inputs` -> `relu_layer` -> `logit_layer`
+                -> `cross_entropy` -> `gradients` -> `sgd_trainer` (double-click a box to
+                open it); `evaluation` (predictions, accuracy); `save`: the checkpoint ops
+                (Ctrl-C, --resume)
+    Scalars     `accuracy` and `loss` of the `train`, `validation` and `test` runs, overlaid
+    Histograms  for both layers, `relu_layer/weights/histogram`,
+                `relu_layer/biases/histogram`, `relu_layer/activations`,
+                `logit_layer/weights/histogram`, `logit_layer/biases/histogram`,
+                `logit_layer/activations`; `relu_layer/activations` shows how many neurons
+                output exactly 0 (the spike at 0)
+    Images      `inputs/digits`, `relu_layer/weight_maps` (what 16 hidden neurons look
+                for), and in the test run `misclassified/...`: digits the network got
+                wrong, the true and predicted labels in each tag
 """
 
 from typing import NamedTuple

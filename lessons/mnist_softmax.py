@@ -16,13 +16,15 @@ Run it:
     python -m lessons.mnist_softmax --data-dir ../shared/data/mnist   # offline, 10k digits
 
 In TensorBoard (the lesson prints the command):
-    Graphs      inputs -> logit_layer -> softmax; cross_entropy -> gradients -> sgd_trainer;
-                evaluation (accuracy); save: the checkpoint ops (Ctrl-C, --resume)
-    Scalars     accuracy and loss: the train, validation and test runs overlay
-    Histograms  logit_layer/weights/histogram and biases/histogram spreading out as the
-                layer learns (the Distributions tab shows the same over time)
-    Images      inputs/digits: what the network is fed; logit_layer/weight_maps: one 28x28
-                picture per digit — bright pixels vote for it, dark ones against
+    Graphs      (run `train`) `inputs` -> `logit_layer` -> `softmax`; `cross_entropy` ->
+                `gradients` -> `sgd_trainer`; `evaluation` (accuracy); `save`: the
+                checkpoint ops (Ctrl-C, --resume)
+    Scalars     `accuracy` and `loss`: the `train`, `validation` and `test` runs overlay
+    Histograms  `logit_layer/weights/histogram` and `logit_layer/biases/histogram`
+                spreading out as the layer learns (the Distributions tab shows the same
+                over time)
+    Images      `inputs/digits`: what the network is fed; `logit_layer/weight_maps`: one
+                28x28 picture per digit — bright pixels vote for it, dark ones against
 """
 
 from typing import NamedTuple

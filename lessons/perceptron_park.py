@@ -18,13 +18,14 @@ Run it:
     python -m lessons.perceptron_park --predict 1 -1      # sunny, but broke?
 
 In TensorBoard (the lesson prints the command):
-    Graphs   boxes inputs -> perceptron -> error -> update; open "update" to see the rule
-             as ops (sub, mul, AssignAddVariableOp) and "perceptron" for weights and bias;
-             "decision" answers for all nine days at once (the picture below).
-    Scalars  error/squared_error, one point per row, reaching 0 and staying there;
-             perceptron/w1 and perceptron/w2 stepping to 1. Set "Smoothing" (left) to 0:
+    Graphs   boxes `inputs` -> `perceptron` -> `error` -> `update`; open `update` to see
+             the rule as ops (`Sub`, `Mul`, `AssignAddVariableOp`) and `perceptron` for
+             `perceptron/weights` and `perceptron/bias`; `decision` answers for all nine
+             days at once (the picture below).
+    Scalars  `error/squared_error`, one point per row, reaching 0 and staying there;
+             `perceptron/w1` and `perceptron/w2` stepping to 1. Set "Smoothing" (left) to 0:
              with 12 points, the default smoothing draws curves the perceptron never made.
-    Images   decision/days: the 3x3 grid of days after each epoch (white = vamos!, black
+    Images   `decision/days`: the 3x3 grid of days after each epoch (white = vamos!, black
              = não), money from Rico! (top) to Falido, weather from Chovendo (left) to Sol;
              drag the step slider to see epoch 1's grid, then epoch 2's.
 """

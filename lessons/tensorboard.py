@@ -2,15 +2,7 @@
 
 The talk ends with TensorBoard, and so does this course. The network is mnist_dense's
 (ReLU layer -> logit layer -> gradients -> SGD trainer); this lesson trains it once per
-learning rate of a small sweep and writes everything TensorBoard can show:
-
-    Graphs        the slide's boxes, plus the time and memory of every op for one traced step
-    Scalars       loss, accuracy and the learning rate; the sweep's runs overlay
-    Histograms    weights, biases, activations and gradients of both layers
-    Distributions the same tensors as bands over time
-    Images        input digits, what hidden neurons look for, the misclassified test digits
-    Text          each run's settings
-    HParams       the sweep as a table: learning rate against test accuracy
+learning rate of a small sweep and writes everything TensorBoard can show.
 
 Run it:
     python -m lessons.tensorboard
@@ -18,6 +10,27 @@ Run it:
 
 Then open TensorBoard with the command it prints; the lesson ends by telling you what to
 click, tab by tab.
+
+In TensorBoard (the sweep's folder holds one run per learning rate):
+    Runs          `lr_<rate>`, and inside it `lr_<rate>/train` and `lr_<rate>/test`
+    Graphs        (run `lr_<rate>`) the slide's boxes `inputs`, `relu_layer`,
+                  `logit_layer`, `cross_entropy`, `gradients`, `sgd_trainer`,
+                  `evaluation`, `save`; under "Tag" the traced step `step_1`: the time
+                  and memory of every op of that one step
+    Scalars       `loss`, `accuracy` and `sgd_trainer/learning_rate`; the sweep's runs
+                  overlay
+    Histograms    weights, biases and activations of both layers
+                  (`relu_layer/weights/histogram`, `relu_layer/biases/histogram`,
+                  `relu_layer/activations`, `logit_layer/weights/histogram`,
+                  `logit_layer/biases/histogram`, `logit_layer/activations`) and their
+                  gradients (`gradients/relu_layer_weights`,
+                  `gradients/relu_layer_biases`, `gradients/logit_layer_weights`,
+                  `gradients/logit_layer_biases`)
+    Distributions the same tensors as bands over time
+    Images        `inputs/digits`, what hidden neurons look for (`relu_layer/weight_maps`),
+                  in the test runs the misclassified digits (`misclassified/...`)
+    Text          `settings`: each run's flags
+    HParams       the sweep as a table: learning rate against test accuracy
 """
 
 import time

@@ -19,10 +19,12 @@ Run it:
     python -m lessons.tf_basics --seed 1      # another random w, same shapes
 
 In TensorBoard (the lesson prints the command):
-    Graphs   the boxes constants, inputs, layer, tensor and feed; open "layer" to see w as
-             ops (VarHandleOp, its Initializer, ReadVariableOp) feeding MatMul and y. The
-             init box is added by tfgraph.Run, to initialise w.
-    Scalars  feed/x_sum and feed/batch_size: one point per feed (step 1: 1 row, step 2: 4).
+    Graphs   the boxes `constants`, `inputs`, `layer`, `tensor` and `feed`; open `layer` to
+             see `layer/w` as ops (`VarHandleOp`, its `layer/w/Initializer/...`,
+             `ReadVariableOp`) feeding `MatMul` and `layer/y`. The `init` box is added by
+             tfgraph.Run, to initialise w.
+    Scalars  `feed/x_sum` and `feed/batch_size`: one point per feed (step 1: 1 row,
+             step 2: 4).
 """
 
 import textwrap

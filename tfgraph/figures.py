@@ -1,0 +1,64 @@
+"""Labelled figures (axes, ticks, legends) in TensorBoard's Images tab.
+
+    fig, ax = figures.new()                      # a matplotlib Figure, no window, no pyplot
+    ax.plot(x, y, label="ReLU"); ax.legend()
+    figures.write(run.writer(), "activations/curves", fig, step)
+
+TensorBoard's scalar charts plot a value against the training step; a curve against anything
+else (an activation over x from -5 to 5, a fitted line over its points, a heatmap over the
+plane) has to be drawn and sent as a picture. This is how TensorFlow's own guide does it:
+matplotlib renders the figure to PNG with its Agg backend and the PNG becomes an image
+summary. The figure is rendered in Python, so it adds no op to a finalized graph.
+
+matplotlib is imported on first use, so `--help` and the syllabus stay instant. `Figure` is
+used directly rather than `pyplot`: no global state, no GUI backend, nothing to close.
+Introduced in lesson `ml101`; used by every lesson that plots.
+"""
+
+import io
+import struct
+
+from tfgraph._lazy import tf
+
+DPI = 100
+
+
+def new(width=6.4, height=4.0, rows=1, cols=1, **subplots):
+    """A new figure of `width` x `height` inches (at 100 dpi: 640 x 400 pixels) and its axes.
+
+    Returns (figure, axes): one `Axes` for a 1 x 1 grid, else the array `subplots` gives.
+    """
+    from matplotlib.figure import Figure  # here: matplotlib takes ~0.3 s to import
+    figure = Figure(figsize=(width, height), dpi=DPI)
+    axes = figure.subplots(rows, cols, squeeze=True, **subplots)
+    return figure, axes
+
+
+def png(figure):
+    """The figure rendered as PNG bytes (tight layout, white background)."""
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    return buffer.getvalue()
+
+
+def png_size(data):
+    """(height, width) in pixels, read from a PNG's header."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    width, height = struct.unpack(">II", data[16:24])
+    return height, width
+
+
+def image_value(tag, data):
+    """A `Summary.Value` holding PNG bytes, as an image summary does."""
+    height, width = png_size(data)
+    return tf.compat.v1.Summary.Value(tag=tag, image=tf.compat.v1.Summary.Image(
+        height=height, width=width, colorspace=4, encoded_image_string=data))
+
+
+def write(writer, tag, figure, step=0):
+    """Render `figure` and write it to the Images tab under `tag` at `step`; returns the PNG."""
+    data = png(figure)
+    writer.add_summary(tf.compat.v1.Summary(value=[image_value(tag, data)]), step)
+    return data
