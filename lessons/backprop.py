@@ -106,7 +106,9 @@ def build_graph(learning_rate=LEARNING_RATE, hidden=HIDDEN):
 
 
 def main(argv=None):
-    p = cli.parser(LESSON, __doc__, epochs=EPOCHS, learning_rate=LEARNING_RATE)
+    p = cli.parser(LESSON, __doc__, epochs=EPOCHS, learning_rate=LEARNING_RATE,
+                   seed_help="seed of the random initial weights (every step uses all six "
+                             "rows, so there is no order to shuffle): same seed, same numbers")
     p.add_argument("--hidden", type=cli.positive_int, default=HIDDEN, metavar="UNITS",
                    help="sigmoid neurons in the hidden layer (default: %(default)s)")
     p.add_argument("--predict", nargs=2, type=cli.finite_float, metavar=("X1", "X2"),

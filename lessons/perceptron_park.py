@@ -102,7 +102,12 @@ def build_graph(learning_rate=LEARNING_RATE, threshold=THRESHOLD):
 
 
 def main(argv=None):
-    p = cli.parser(LESSON, __doc__, epochs=EPOCHS, learning_rate=LEARNING_RATE)
+    p = cli.parser(LESSON, __doc__, epochs=EPOCHS, learning_rate=LEARNING_RATE,
+                   learning_rate_help="how far the perceptron rule moves the weights on a "
+                                      "mistake: w <- w + LR * (Y - output) * x",
+                   seed_help="has no effect here: nothing in this lesson is random (the "
+                             "weights start at 0, the rows come in the slide's order); kept "
+                             "so every lesson takes the same flags")
     p.add_argument("--predict", nargs=2, type=cli.finite_float, metavar=("X1", "X2"),
                    default=park.QUESTION,
                    help="the day to ask about after training (default: -1 1, raining but rich)")

@@ -33,6 +33,7 @@ In TensorBoard (the sweep's folder holds one run per learning rate):
     HParams       the sweep as a table: learning rate against test accuracy
 """
 
+import math
 import time
 from typing import NamedTuple
 
@@ -40,7 +41,7 @@ from lessons import mnist_dense, mnist_softmax
 from tfgraph import Run, board, cli, new_graph, summaries, tf
 from tfgraph.data.mnist import load_mnist
 from tfgraph.runs import new_run_dir
-from tfgraph.train import training_batches
+from tfgraph.train import evaluate_splits, training_batches
 
 LESSON = "tensorboard"
 EPOCHS = 3
@@ -138,17 +139,26 @@ def main(argv=None):
             started = time.perf_counter()
             # Step 1 alone, traced; then lesson mnist_softmax's loop from step 2 on.
             first = next(training_batches(data.train, args.batch_size, 1, args.seed))
-            traced_step(run, net, board_graph.summary, first)
-            progress, scores = mnist_softmax.train(run, net, data, args, board_graph.summary,
-                                                   splits=("test",), learning_rate=lr)
-            test = scores["test"]           # the sweep never resumes: the last epoch scored it
+            first_loss = traced_step(run, net, board_graph.summary, first)
+            scores = {}
+            if first.end_of_epoch:          # the whole training split fit in that one batch:
+                scores = evaluate_splits(   # step 1 ended epoch 1, score it like the loop does
+                    run, {"accuracy": net.accuracy, "loss": net.loss}, net.x, net.y, data,
+                    first.step, ("test",))
+                print(f"epoch 1  step 1 (traced)  loss {first_loss:.4f}\n"
+                      f"  test accuracy {scores['test']['accuracy']:.4f}")
+            progress, later = mnist_softmax.train(run, net, data, args, board_graph.summary,
+                                                  splits=("test",), learning_rate=lr)
+            test = (later or scores)["test"]   # the sweep never resumes: the last epoch scored
             wrong, _ = mnist_dense.log_misclassified(run.session, net, data.test,
                                                      run.writer("test"), run.step)
             summaries.hparams_trial_done(run.writer())
         print(f"test accuracy {test['accuracy']:.4f}, {wrong} misclassified, "
               f"{time.perf_counter() - started:.1f} s")
         trials.append({"learning_rate": lr, "test_accuracy": test["accuracy"],
-                       "test_loss": test["loss"], "train_loss": progress.loss,
+                       "test_loss": test["loss"],   # (no step after the traced one: its loss)
+                       "train_loss": float(first_loss) if math.isnan(progress.loss)
+                       else progress.loss,
                        "run_dir": str(run.dir)})
 
     print("\nThe sweep:")

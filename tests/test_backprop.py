@@ -1,6 +1,9 @@
 """Lesson 2, backpropagation: the hand-written chain rule against numpy and tf.gradients."""
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from lessons import backprop
 from tfgraph import new_graph, tf
@@ -57,17 +60,41 @@ def test_hand_gradients_match_numpy_and_tf_gradients():
         assert np.abs(oracle).max() > 1e-6          # a real gradient, not all zeros
 
 
-def test_lesson_learns_the_table_and_logs_the_check(tmp_path, events):
-    result = backprop.main(["--logdir", str(tmp_path), "--epochs", "1500"])
+# README: with the defaults (seed 0, 2,000 steps) the lesson prints "within 2.2e-08",
+# measured on the 2-core machine. float32 gradients of this size (~0.01-0.3) are rounded
+# to about 1e-8; another CPU's kernels may round a little differently, so the test holds
+# the figure to 4e-8 (a couple of float32 roundings) and README says both.
+README_DIFFERENCE, DIFFERENCE_HELD = "2.2e-08", 4e-8
+
+
+def test_lesson_learns_the_table_and_logs_the_check(tmp_path, events, capsys):
+    result = backprop.main(["--logdir", str(tmp_path)])             # the defaults, as README
     errors = result["errors"]
-    assert len(errors) == 1500 and errors[-1] < errors[0] / 20
-    assert result["max_gradient_difference"] < 1e-5
+    assert len(errors) == backprop.EPOCHS and errors[-1] < errors[0] / 20
+    worst = result["max_gradient_difference"]
+    assert 0 < worst <= DIFFERENCE_HELD, (worst, README_DIFFERENCE)
+    assert f"matched tf.gradients within {worst:.1e} at every step" in capsys.readouterr().out
     x, y = park.table()
     assert [o > 0.5 for o in result["outputs"]] == [bool(v) for v in y]
     acc = events(result["run_dir"])
-    assert len(acc.Scalars("2_erro/total_error")) == 1500
+    assert len(acc.Scalars("2_erro/total_error")) == backprop.EPOCHS
     diffs = [e.value for e in acc.Scalars("3_backpropagation/max_difference_vs_tf_gradients")]
-    assert max(diffs) < 1e-5
+    assert max(diffs) == pytest.approx(worst)
     nodes = {n.name for n in acc.Graph().node}
     assert {"3_backpropagation/delta_output", "3_backpropagation/delta_hidden",
             "2_erro/mean_squared_error"} <= nodes
+
+
+def test_readme_prints_the_figure_and_what_the_test_holds():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert f"within {README_DIFFERENCE}" in readme and f"≤ {DIFFERENCE_HELD:.0e}" in readme
+
+
+def test_the_seed_draws_the_initial_weights_as_the_help_says(tmp_path, capsys):
+    runs = [backprop.main(["--logdir", str(tmp_path), "--epochs", "1", "--seed", seed])
+            for seed in ("0", "1")]
+    assert runs[0]["errors"] != runs[1]["errors"]       # (same seed, same numbers: see
+                                                        # test_reliability's seed test)
+    with pytest.raises(SystemExit):
+        backprop.main(["--help"])
+    assert "seed of the random initial weights" in " ".join(capsys.readouterr().out.split())

@@ -1,5 +1,7 @@
 """Lessons 3 and 4: the shapes of both MNIST graphs, and both lessons learning real digits."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -119,13 +121,58 @@ def test_dense_learns_on_small_real_data(tmp_path, shared_mnist_dir, events):
                for t in test_tags)
 
 
-@pytest.mark.slow
-def test_softmax_defaults_reach_the_floor_on_real_digits(tmp_path, shared_mnist_dir):
+def tiny_mnist(folder, n_train=30, n_test=20):
+    """Four small IDX files of random 28x28 digits: 27 train (3 validate), 20 test."""
+    from tfgraph.data.idx import write_idx
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for kind, n in (("train", n_train), ("t10k", n_test)):
+        write_idx(folder / f"{kind}-images-idx3-ubyte.gz",
+                  rng.integers(0, 256, (n, 28, 28), dtype=np.uint8))
+        write_idx(folder / f"{kind}-labels-idx1-ubyte.gz", (np.arange(n) % 10).astype(np.uint8))
+    return folder
+
+
+@pytest.mark.parametrize("epochs", [1, 2])
+def test_tensorboard_sweep_scores_every_epoch_when_one_batch_is_the_epoch(tmp_path, epochs,
+                                                                          events):
+    # 20 examples at batch 20: step 1, the traced step, is the whole of epoch 1.
+    from lessons import tensorboard
+    data = tiny_mnist(tmp_path / "data")
+    result = tensorboard.main(["--data-dir", str(data), "--logdir", str(tmp_path / "logs"),
+                               "--train-size", "20", "--batch-size", "20",
+                               "--epochs", str(epochs), "--hidden", "8",
+                               "--learning-rates", "0.1", "--summary-every", "1000"])
+    (trial,) = result["trials"]
+    assert 0.0 <= trial["test_accuracy"] <= 1.0 and np.isfinite(trial["train_loss"])
+    test = events(Path(trial["run_dir"]) / "test")
+    steps = list(range(1, epochs + 1))                   # one score per epoch, epoch 1 too
+    assert [e.step for e in test.Scalars("accuracy")] == steps
+    assert test.Scalars("accuracy")[-1].value == pytest.approx(trial["test_accuracy"])
+
+
+# README's figures on the offline split (7,200 train + 800 validation / 2,000 test of the real
+# 10k test set), default flags, seed 0: measured 0.926 and 0.936 on the 2-core machine. Same
+# seed, same data: the only freedom left is the CPU's arithmetic (another CPU's kernels round
+# differently, and 7,200 SGD steps carry that difference on). So the tests hold a floor just
+# under each figure, 4 digits of the 2,000 (0.002), and README says both numbers.
+SOFTMAX_README, SOFTMAX_FLOOR = 0.926, 0.924
+DENSE_README, DENSE_FLOOR = 0.936, 0.934
+
+
+def test_softmax_defaults_reach_the_readme_figure_on_real_digits(tmp_path, shared_mnist_dir):
+    # (quick: 360 steps of a 784x10 layer, about a second)
     result = mnist_softmax.main(["--data-dir", str(shared_mnist_dir), "--logdir", str(tmp_path)])
-    assert result["test_accuracy"] >= 0.88     # 8,000 train / 2,000 test, default settings
+    assert result["test_accuracy"] >= SOFTMAX_FLOOR, (result["test_accuracy"], SOFTMAX_README)
 
 
 @pytest.mark.slow
-def test_dense_defaults_reach_the_floor_on_real_digits(tmp_path, shared_mnist_dir):
+def test_dense_defaults_reach_the_readme_figure_on_real_digits(tmp_path, shared_mnist_dir):
     result = mnist_dense.main(["--data-dir", str(shared_mnist_dir), "--logdir", str(tmp_path)])
-    assert result["test_accuracy"] >= 0.93
+    assert result["test_accuracy"] >= DENSE_FLOOR, (result["test_accuracy"], DENSE_README)
+
+
+def test_readme_prints_the_figures_and_what_the_tests_hold():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for figure, floor in ((SOFTMAX_README, SOFTMAX_FLOOR), (DENSE_README, DENSE_FLOOR)):
+        assert f"{figure:.3f}" in readme and f"≥ {floor:.3f}" in readme, (figure, floor)

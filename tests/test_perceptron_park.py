@@ -103,3 +103,20 @@ def test_bad_flag_is_one_line_and_exit_2(flags, words):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and words in lines[0], proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_help_says_what_the_flags_do_here(capsys):
+    with pytest.raises(SystemExit) as done:
+        lesson.main(["--help"])
+    assert done.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    # the perceptron rule, not gradient descent (the step function has no gradient)
+    assert "perceptron rule" in text and "gradient descent" not in text
+    assert "--seed SEED has no effect here: nothing in this lesson is random" in text
+
+
+def test_the_seed_changes_nothing_as_the_help_says(tmp_path):
+    runs = [lesson.main(["--logdir", str(tmp_path), "--seed", seed]) for seed in ("0", "7")]
+    for result in runs:
+        result.pop("run_dir")
+    assert runs[0] == runs[1]

@@ -6,7 +6,10 @@ explanation. The same seed gives the same numbers; runs never share a folder.
 """
 
 import gzip
+import json
 import os
+import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -62,6 +65,10 @@ def assert_one_line_error(proc, *words):
     ("mnist_dense", ["--activation", "swish"], ["--activation", "invalid choice"]),
     ("mnist_dense", ["--hidden", "0"], ["--hidden"]),
     ("mnist_dense", ["--epochs"], ["--epochs", "expected one argument"]),
+    # a typo or an abbreviation is not taken for the flag it begins (argparse's allow_abbrev)
+    ("mnist_softmax", ["--learning-rat", "0.1"], ["unrecognized", "did you mean --learning-rate"]),
+    ("mnist_dense", ["--epoch", "1"], ["unrecognized", "--epoch 1", "did you mean --epochs"]),
+    ("perceptron_park", ["--lerning-rate", "0.1"], ["unrecognized", "--lerning-rate"]),
 ])
 def test_bad_flags(lesson, flags, words):
     assert_one_line_error(lesson_process(lesson, *flags), *words)
@@ -171,10 +178,65 @@ def test_bad_data_dir(tmp_path, make, words):
     assert_one_line_error(proc, *words)
 
 
-def test_no_data_anywhere_names_the_three_ways(tmp_path):
+def test_no_data_anywhere_names_the_three_ways_and_creates_nothing(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (tmp_path / "logs").mkdir()
     proc = lesson_process("mnist_softmax", "--logdir", str(tmp_path / "logs"),
-                          env={"HOME": str(tmp_path)})
+                          env={"HOME": str(home)})
     assert_one_line_error(proc, "--data-dir", "TFGRAPH_DATA_DIR", "download")
+    # A failed start leaves no litter: no logs/<lesson>/, no ~/.keras/datasets/
+    assert list((tmp_path / "logs").iterdir()) == []
+    assert list(home.iterdir()) == []
+
+
+def test_a_failed_download_leaves_no_folders(tmp_path, monkeypatch):
+    from tfgraph.data import mnist
+    tried = []
+
+    def no_network(url, dest, timeout):
+        tried.append(url)
+        raise OSError("Network is unreachable")
+
+    monkeypatch.delenv(mnist.OFFLINE_ENV_VAR, raising=False)
+    monkeypatch.delenv(mnist.ENV_VAR, raising=False)
+    monkeypatch.setattr(mnist, "_fetch", no_network)
+    cache = tmp_path / "home" / ".keras" / "datasets" / "mnist.npz"
+    (tmp_path / "home").mkdir()
+    with pytest.raises(UserError, match="Network is unreachable"):
+        mnist.load_mnist(cache_path=cache)
+    assert tried == [mnist.URL]                        # the download was really attempted
+    assert list((tmp_path / "home").iterdir()) == []   # and left no .keras/datasets/ behind
+
+
+def test_offline_means_no_network_call_at_all(tmp_path, monkeypatch):
+    import socket
+    import urllib.request
+    from tfgraph.data import mnist
+    calls = []
+
+    def refuse(name):
+        def call(*args, **kwargs):
+            calls.append(name)
+            raise AssertionError(f"network call {name} while {mnist.OFFLINE_ENV_VAR} is set")
+        return call
+
+    monkeypatch.setattr(mnist, "_fetch", refuse("_fetch"))
+    monkeypatch.setattr(urllib.request, "urlopen", refuse("urlopen"))
+    monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
+    monkeypatch.setattr(socket.socket, "connect", refuse("socket.connect"))
+    monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
+    monkeypatch.delenv(mnist.ENV_VAR, raising=False)
+    monkeypatch.setenv(mnist.OFFLINE_ENV_VAR, "1")
+    cache = tmp_path / "nowhere" / "mnist.npz"
+    with pytest.raises(UserError, match="downloading is turned off"):
+        mnist.load_mnist(cache_path=cache)
+    assert calls == [] and not (tmp_path / "nowhere").exists()
+    # The same call without TFGRAPH_OFFLINE does reach for the network: the guard is real.
+    monkeypatch.delenv(mnist.OFFLINE_ENV_VAR)
+    with pytest.raises(AssertionError, match="network call _fetch"):
+        mnist.load_mnist(cache_path=cache)
+    assert calls == ["_fetch"]
 
 
 @pytest.mark.parametrize("logdir", ["a-file/logs", "/proc/no-logs-here"])
@@ -185,16 +247,61 @@ def test_log_root_that_cannot_be_written(tmp_path, logdir):
     assert_one_line_error(proc, "cannot write to the log folder", "--logdir")
 
 
-def test_resume_with_other_flags_is_refused_and_more_epochs_allowed(tmp_path,
-                                                                     shared_mnist_dir):
+def scalar_steps(folder):
+    """{tag: [step, ...]} of every scalar in every event file of one run folder, as written:
+    duplicates kept (TensorBoard's EventAccumulator would hide them)."""
+    from tfgraph import tf
+    steps = {}
+    for path in sorted(Path(folder).glob("events.out.tfevents.*")):
+        for event in tf.compat.v1.train.summary_iterator(str(path)):
+            for value in event.summary.value:
+                if value.WhichOneof("value") == "simple_value":
+                    steps.setdefault(value.tag, []).append(event.step)
+    return steps
+
+
+def test_resume_takes_the_runs_flags_refuses_others_and_appends_to_the_same_run(
+        tmp_path, shared_mnist_dir, capsys):
     flags = ["--data-dir", str(shared_mnist_dir), "--logdir", str(tmp_path),
-             "--train-size", "500", "--epochs", "1", "--hidden", "16"]
+             "--train-size", "500", "--epochs", "1", "--hidden", "16", "--summary-every", "5",
+             "--batch-size", "20"]
     first = mnist_dense.main(flags)
-    run = Path(first["run_dir"]).name
+    run = Path(first["run_dir"])
+    assert first["steps"] == 25                                     # 500 / 20 per epoch
     with pytest.raises(UserError, match="--hidden 16 \\(now 32\\)"):
-        mnist_dense.main([*flags[:-2], "--hidden", "32", "--resume", run])
-    more = mnist_dense.main([*flags[:-4], "--epochs", "2", "--hidden", "16", "--resume", run])
+        mnist_dense.main(["--logdir", str(tmp_path), "--hidden", "32", "--resume", run.name])
+    with pytest.raises(UserError, match="--data-dir .* \\(now .*elsewhere\\)"):
+        mnist_dense.main(["--logdir", str(tmp_path), "--data-dir", str(tmp_path / "elsewhere"),
+                          "--resume", run.name])
+    capsys.readouterr()
+    # Nothing but what changes: the data folder, train size and network come from flags.json.
+    more = mnist_dense.main(["--logdir", str(tmp_path), "--epochs", "2", "--resume", run.name])
     assert more["run_dir"] == first["run_dir"] and more["steps"] == 2 * first["steps"]
+    out = capsys.readouterr().out
+    assert f"Resuming {run.name} with its own flags: --batch-size 20 --data-dir {shared_mnist_dir}" in out
+    assert "--train-size 500" in out and "--hidden 16" in out
+    assert json.loads((run / "flags.json").read_text())["epochs"] == 2   # says how far now
+    # ...so --resume alone (the newest run) goes no further: the recorded 2 epochs are done.
+    again = mnist_dense.main(["--logdir", str(tmp_path), "--resume"])
+    assert again["run_dir"] == first["run_dir"] and again["steps"] == 50
+    # One TensorBoard run holds the steps from before and after the resume: no gap, no
+    # step written twice.
+    assert sorted(scalar_steps(run / "train")["loss"]) == list(range(5, 51, 5))
+    for split in ("validation", "test"):
+        assert sorted(scalar_steps(run / split)["accuracy"]) == [25, 50]
+
+
+@pytest.mark.parametrize("flags_json, words", [
+    (None, "has no flags.json"), ("{not json", "has an unreadable flags.json")])
+def test_resume_of_a_run_without_readable_flags_is_refused_in_one_line(tmp_path, flags_json,
+                                                                        words):
+    run = tmp_path / "mnist_dense" / "20260101-000000"
+    (run / "checkpoints").mkdir(parents=True)
+    if flags_json is not None:
+        (run / "flags.json").write_text(flags_json)
+    proc = lesson_process("mnist_dense", "--logdir", str(tmp_path), "--resume")
+    assert_one_line_error(proc, f"cannot resume run {run.name}", words,
+                          "settings it was trained with are unknown")
 
 
 def test_resume_of_an_unknown_run(tmp_path, shared_mnist_dir):
@@ -205,15 +312,51 @@ def test_resume_of_an_unknown_run(tmp_path, shared_mnist_dir):
 
 # -- a diverging loss is explained, and what was logged stays ---------------------------
 
-def test_divergence_stops_with_the_step_and_keeps_logs(tmp_path, shared_mnist_dir):
+@pytest.mark.parametrize("summary_every, words", [
+    (2, "the loss became nan at step 5 (epoch 1); the learning rate 1e+06 is probably too "
+        "high, try --learning-rate 100000"),                    # the loss a step returned
+    (1, "the loss became NaN or infinite by step 5 (epoch 1)"),  # a summary met it first
+], ids=["loss", "summary"])
+def test_divergence_stops_with_the_step_and_keeps_the_summaries(tmp_path, shared_mnist_dir,
+                                                                summary_every, words):
     with pytest.raises(UserError) as caught:
         mnist_dense.main(["--data-dir", str(shared_mnist_dir), "--logdir", str(tmp_path),
                           "--learning-rate", "1e6", "--train-size", "500",
-                          "--summary-every", "1"])
+                          "--summary-every", str(summary_every)])
     message = str(caught.value)
-    assert "nan" in message.lower() and "at step" in message and "--learning-rate" in message
+    assert words in message and "summaries up to that step are kept" in message
     (run,) = (tmp_path / "mnist_dense").iterdir()
-    assert list((run / "train").glob("events.out.tfevents.*"))
+    # Every summary written before the divergence is in the event file, read back.
+    written = scalar_steps(run / "train")
+    assert written["loss"] == list(range(summary_every, 5, summary_every))
+    assert written["accuracy"] == written["loss"]
+
+
+def test_a_wrecking_learning_rate_warns_and_does_not_stop(tmp_path, shared_mnist_dir, capsys):
+    # The newcomer's --learning-rate 1000: no NaN, a finite loss far above the start, and
+    # accuracy at chance. It must say so, with the NaN case's advice, and let the run end.
+    result = mnist_dense.main(["--data-dir", str(shared_mnist_dir), "--logdir", str(tmp_path),
+                               "--learning-rate", "1000", "--train-size", "500",
+                               "--hidden", "16", "--epochs", "1"])
+    err = capsys.readouterr().err
+    assert result["test_accuracy"] < 0.2                    # wrecked indeed: chance is 0.1
+    assert re.search(r"warning: the loss has grown from 2\.\d+ at the start", err), err
+    assert "the learning rate 1000 is probably too high, try --learning-rate 100" in err
+
+
+def test_a_run_that_recovers_is_warned_then_told_and_never_stopped(tmp_path, shared_mnist_dir,
+                                                                   capsys):
+    # Softmax at learning rate 5: epoch 1's loss is above the untrained network's, then it
+    # falls below it by epoch 3 and the run ends well.
+    result = mnist_softmax.main(["--data-dir", str(shared_mnist_dir), "--logdir", str(tmp_path),
+                                 "--learning-rate", "5", "--train-size", "1000",
+                                 "--batch-size", "20", "--epochs", "4"])
+    warnings = [line for line in capsys.readouterr().err.splitlines()
+                if line.startswith("warning:")]
+    assert len(warnings) == 2, warnings
+    assert "after epoch 1" in warnings[0] and "--learning-rate 0.5" in warnings[0]
+    assert "back below its start" in warnings[1] and "recovered" in warnings[1]
+    assert result["steps"] == 200 and result["test_accuracy"] > 0.75
 
 
 # -- reproducibility ---------------------------------------------------------------------------
@@ -226,7 +369,8 @@ def _loss_curve(result, events):
 def test_same_seed_same_curve_bit_for_bit_other_seed_differs(tmp_path, shared_mnist_dir,
                                                             events):
     flags = ["--data-dir", str(shared_mnist_dir), "--logdir", str(tmp_path),
-             "--train-size", "1000", "--epochs", "2", "--summary-every", "5", "--hidden", "32"]
+             "--train-size", "1000", "--epochs", "2", "--summary-every", "5", "--hidden", "32",
+             "--batch-size", "20"]
     first = mnist_dense.main([*flags, "--seed", "7"])
     second = mnist_dense.main([*flags, "--seed", "7"])
     other = mnist_dense.main([*flags, "--seed", "8"])
@@ -255,6 +399,7 @@ def test_runs_started_in_the_same_second_get_their_own_folders(tmp_path):
     assert len(set(made)) == 12 and all(p.is_dir() for p in made)
 
 
+@pytest.mark.slow          # two TensorFlow imports at once: about 10 s on 2 busy cores
 def test_two_lesson_processes_at_once_write_two_runs(tmp_path):
     procs = [subprocess.Popen([sys.executable, "-m", "lessons.perceptron_park", "--logdir",
                                str(tmp_path), "--run-name", "twin"], cwd=ROOT,
@@ -271,13 +416,18 @@ def test_two_lesson_processes_at_once_write_two_runs(tmp_path):
 # -- Ctrl-C keeps the work; --resume continues it ---------------------------------------------
 
 @pytest.mark.slow
-def test_ctrl_c_saves_and_resume_continues_to_the_same_result(tmp_path, shared_mnist_dir):
+def test_ctrl_c_saves_and_the_printed_command_continues_to_the_same_result(tmp_path,
+                                                                            shared_mnist_dir):
     flags = ["--data-dir", str(shared_mnist_dir), "--logdir", str(tmp_path),
-             "--train-size", "2000", "--epochs", "3", "--hidden", "64", "--batch-size", "10"]
+             "--train-size", "2000", "--epochs", "3", "--hidden", "64", "--batch-size", "10",
+             "--summary-every", "20"]
+    env = {**os.environ, "TFGRAPH_OFFLINE": "1",
+           # `python` is this interpreter, as in the learner's activated environment
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("TFGRAPH_DATA_DIR", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "lessons.mnist_dense", *flags, "--run-name", "stopped"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "TFGRAPH_OFFLINE": "1"},
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
         # a shell without job control starts background jobs with SIGINT ignored
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     for line in proc.stdout:
@@ -286,18 +436,100 @@ def test_ctrl_c_saves_and_resume_continues_to_the_same_result(tmp_path, shared_m
             break
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
-    assert "Traceback" not in err and "Continue with" in err and "--resume" in err
+    assert "Traceback" not in err
     (run,) = (tmp_path / "mnist_dense").iterdir()
     checkpoints = list((run / "checkpoints").glob("model.ckpt-*.index"))
     assert len(checkpoints) == 1
     stopped_at = int(checkpoints[0].name.split("-")[1].split(".")[0])
     assert 0 < stopped_at < 600                  # 3 epochs of 200 steps
-    assert list((run / "train").glob("events.out.tfevents.*"))
+    # The summaries written before Ctrl-C are in the event file, every one of them.
+    assert scalar_steps(run / "train")["loss"] == list(range(20, stopped_at + 1, 20))
 
-    resumed = mnist_dense.main([*flags, "--resume", run.name])
-    assert resumed["run_dir"] == str(run) and resumed["steps"] == 600
+    # The line it prints is the shortest that works: no --data-dir, no --train-size... (the
+    # run's flags.json has them), run verbatim by a shell, offline.
+    (line,) = [l for l in err.splitlines() if l.startswith("Continue with: ")]
+    command = line[len("Continue with: "):]
+    assert command == (f"python -m lessons.mnist_dense --logdir {shlex.quote(str(tmp_path))} "
+                       f"--resume {run.name}")
+    resumed = subprocess.run(command, shell=True, cwd=ROOT, env=env, capture_output=True,
+                             text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert f"Resuming {run.name} from model.ckpt-{stopped_at} (step {stopped_at})" in \
+        resumed.stdout
+    assert "after 600 steps" in resumed.stdout
+    # One TensorBoard run holds the steps before and after: no gap, no step twice.
+    assert sorted(scalar_steps(run / "train")["loss"]) == list(range(20, 601, 20))
+    assert sorted(scalar_steps(run / "test")["accuracy"]) == [200, 400, 600]
+
     straight = mnist_dense.main(flags)
     assert straight["steps"] == 600
     # The checkpoint held everything: the resumed run ends exactly where an unbroken one does.
-    assert resumed["test_accuracy"] == straight["test_accuracy"]
-    assert resumed["test_loss"] == straight["test_loss"]
+    assert (f"Test accuracy: {straight['test_accuracy']:.4f} on 2,000 digits never seen in "
+            f"training (loss {straight['test_loss']:.4f}), after 600 steps") in resumed.stdout
+
+
+# -- output piped away, the syllabus as a launcher, the checkout kept clean ------------------
+
+@pytest.mark.parametrize("flags, unbuffered", [
+    pytest.param([], "1", marks=pytest.mark.slow),   # the lesson's table: a print fails
+    (["--help"], ""),     # buffered (stdout into a pipe): the flush at the end fails
+], ids=["lesson-output", "help-buffered"])
+def test_output_piped_into_a_reader_that_has_gone_ends_quietly(tmp_path, flags, unbuffered):
+    # `python -m lessons.perceptron_park | head -3`, made certain: the reader is gone before
+    # the lesson writes.
+    proc = subprocess.Popen([sys.executable, "-m", "lessons.perceptron_park", "--logdir",
+                             str(tmp_path), *flags], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, "TFGRAPH_OFFLINE": "1",
+                                                         "PYTHONUNBUFFERED": unbuffered})
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, err              # 128 + SIGPIPE, like `yes | head`
+    assert "Traceback" not in err and "BrokenPipeError" not in err and err.strip() == ""
+
+
+def test_python_m_lessons_hands_the_named_lesson_its_flags():
+    proc = subprocess.run([sys.executable, "-m", "lessons", "perceptron_park", "--help"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("usage: python -m lessons.perceptron_park")
+    assert "--predict X1 X2" in proc.stdout                 # the lesson's own parser
+
+
+@pytest.mark.slow             # a whole lesson in a new process: TensorFlow's import
+def test_python_m_lessons_runs_the_named_lesson(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "lessons", "perceptron_park", "--logdir",
+                           str(tmp_path), "--predict", "1", "-1"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Learned in 2 epochs" in proc.stdout and "output 1 -> vamos!" in proc.stdout
+    assert len(list((tmp_path / "perceptron_park").iterdir())) == 1
+
+
+@pytest.mark.parametrize("args, words", [
+    (["mnist_dens"], ["no lesson named 'mnist_dens'", "mnist_dense", "python -m lessons."]),
+    (["perceptron_park", "--epoch", "1"], ["did you mean --epochs"]),   # the lesson's own
+])
+def test_python_m_lessons_with_a_wrong_name_or_flag_is_one_line(args, words):
+    proc = subprocess.run([sys.executable, "-m", "lessons", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert_one_line_error(proc, *words)
+
+
+def test_python_m_lessons_alone_prints_the_syllabus():
+    from lessons import SYLLABUS
+    proc = subprocess.run([sys.executable, "-m", "lessons"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0
+    for module, *_ in SYLLABUS:
+        assert f"python -m lessons.{module}" in proc.stdout
+
+
+def test_the_ci_virtual_environment_is_ignored_by_git():
+    # .ci/run makes a virtual environment inside the checkout: git must not offer to add it.
+    venvs = re.findall(r"python -m venv (\S+)", (ROOT / ".ci" / "run").read_text())
+    assert venvs
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    for venv in venvs:
+        proc = subprocess.run(["git", "check-ignore", "-q", f"{venv}/bin/python"], cwd=ROOT)
+        assert proc.returncode == 0, f"{venv}/ is not in .gitignore"

@@ -18,6 +18,11 @@ _STARTUP_NOISE = re.compile(rb"^(WARNING: All log messages before absl|[IW]\d{4}
                             rb"To enable the following instructions)")
 
 
+def is_startup_noise(line):
+    """Whether a line of stderr (bytes) is TensorFlow's start-up noise, not a real message."""
+    return bool(_STARTUP_NOISE.match(line))
+
+
 def _import_tensorflow():
     # Errors from the C++ runtime that matter reach Python as exceptions; the rest (e.g. "no
     # CUDA driver" on a CPU-only machine) would only alarm. TF_CPP_MIN_LOG_LEVEL=0 shows all.
@@ -35,7 +40,7 @@ def _import_tensorflow():
             os.close(saved)
             captured.seek(0)
             kept = [line for line in captured.read().splitlines(keepends=True)
-                    if not _STARTUP_NOISE.match(line)]
+                    if not is_startup_noise(line)]
             if kept:
                 sys.stderr.buffer.write(b"".join(kept))
                 sys.stderr.flush()

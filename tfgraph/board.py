@@ -5,17 +5,22 @@
     python -m lessons.mnist_dense --tensorboard   # train, then open it
 
 It runs the `tensorboard` program installed with this package, prints the address to open,
-and stops with Ctrl-C. Nothing here imports TensorFlow.
+and stops with Ctrl-C. TensorBoard never outlives it (see `serve`), and TensorFlow's start-up
+noise (CUDA, CPU instructions) is kept off the screen. Nothing here imports TensorFlow.
 """
 
 import argparse
+import os
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
+from tfgraph._lazy import is_startup_noise
 from tfgraph.cli import default_logdir
 from tfgraph.errors import UserError
 
@@ -37,8 +42,49 @@ def free_port(preferred=6006):
     raise UserError("no free port for TensorBoard")
 
 
+# The ways a wrapper is asked to end besides Ctrl-C: `kill`, a closed terminal. Each must end
+# TensorBoard with it, or the child would keep serving the port with nobody to stop it.
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                      if hasattr(signal, name))
+
+
+class _Stopped(Exception):
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum, frame):
+    raise _Stopped(signum)
+
+
+def _die_with_parent():
+    """In the child, before TensorBoard starts (Linux): if the wrapper dies without a chance
+    to clean up (SIGKILL, a crash), the kernel sends the child SIGTERM."""
+    try:
+        import ctypes
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+def _forward_stderr(stream):
+    """Copy TensorBoard's stderr to ours without TensorFlow's start-up noise (CUDA and CPU
+    banners), which the lessons hide too: they only alarm a learner without a GPU."""
+    for line in iter(stream.readline, b""):
+        if not is_startup_noise(line):
+            sys.stderr.buffer.write(line)
+            sys.stderr.flush()
+
+
 def serve(logdir, port=None, host="127.0.0.1"):
-    """Run TensorBoard on `logdir` until Ctrl-C; returns its exit code."""
+    """Run TensorBoard on `logdir` until Ctrl-C; returns its exit code.
+
+    TensorBoard runs as a child process and never outlives this one: Ctrl-C (SIGINT),
+    SIGTERM, SIGHUP or an error here end it before `serve` returns or raises. Ctrl-C returns
+    0; SIGTERM and SIGHUP end the program with 128 + the signal's number, as if unhandled.
+    """
     logdir = Path(logdir)
     if not logdir.is_dir():
         raise UserError(f"no runs in {logdir} yet: run a lesson first "
@@ -47,13 +93,40 @@ def serve(logdir, port=None, host="127.0.0.1"):
     args = [exe] if exe else [sys.executable, "-m", "tensorboard.main"]
     port = port or free_port()
     print(f"TensorBoard on {logdir}: open http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
-    proc = subprocess.Popen([*args, "--logdir", str(logdir), "--host", host, "--port", str(port)])
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3")}
+    linux = sys.platform.startswith("linux")
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = {s: signal.signal(s, _raise_stopped) for s in _STOP_SIGNALS} if main_thread \
+        else {}
+    proc = None
     try:
+        proc = subprocess.Popen(
+            [*args, "--logdir", str(logdir), "--host", host, "--port", str(port)], env=env,
+            stderr=subprocess.PIPE, preexec_fn=_die_with_parent if linux else None)
+        threading.Thread(target=_forward_stderr, args=(proc.stderr,), daemon=True).start()
         return proc.wait()
     except KeyboardInterrupt:
+        return 0
+    except _Stopped as stopped:
+        raise SystemExit(128 + stopped.signum) from None
+    finally:
+        try:
+            _end(proc)
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+
+
+def _end(proc):
+    """Stop TensorBoard: politely, then for sure (at once if asked to stop again)."""
+    if proc is None or proc.poll() is not None:
+        return
+    try:
         proc.terminate()
         proc.wait(timeout=10)
-        return 0
+    except (subprocess.TimeoutExpired, _Stopped, KeyboardInterrupt):
+        proc.kill()
+        proc.wait()
 
 
 def show(args, folder, label="Run folder"):
@@ -67,7 +140,8 @@ def show(args, folder, label="Run folder"):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m tfgraph.board", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m tfgraph.board", description=__doc__.split("\n")[0],
+                                allow_abbrev=False)
     p.add_argument("lesson", nargs="?", help="only this lesson's runs (default: all)")
     p.add_argument("--logdir", type=Path, default=None, help=f"default: {default_logdir()}")
     p.add_argument("--port", type=int, default=None, help="default: 6006, or a free one")

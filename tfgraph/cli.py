@@ -6,6 +6,9 @@ Nothing here imports TensorFlow, so `--help` answers at once.
 """
 
 import argparse
+import difflib
+import errno
+import json
 import math
 import os
 import sys
@@ -13,8 +16,6 @@ from pathlib import Path
 
 from tfgraph.errors import UserError
 
-# The shared flags a lesson may take, with the value type and help text; the lesson gives the
-# defaults. One vocabulary for all lessons, so `--learning-rate` means the same everywhere.
 LOGDIR_ENV = "TFGRAPH_LOGDIR"
 
 
@@ -59,19 +60,46 @@ def run_name(text):
 
 
 class _OneLineParser(argparse.ArgumentParser):
-    """argparse that reports a bad flag as one line (`lesson: error: ...`), exit code 2."""
+    """argparse that reports a bad flag as one line (`lesson: error: ...`), exit code 2.
+
+    A flag must be spelled out: argparse would take `--epoch` or `--learning-rat` for the
+    flag they begin, so a typo would run silently as if spelled right (allow_abbrev=False).
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(2, f"{self.prog}: error: {message}{self._did_you_mean(message)} "
+                     f"(see --help)\n")
+
+    def _did_you_mean(self, message):
+        if not message.startswith("unrecognized arguments:"):
+            return ""
+        known = [o for a in self._actions for o in a.option_strings if o.startswith("--")]
+        for word in message.split(":", 1)[1].split():
+            close = difflib.get_close_matches(word.split("=")[0], known, n=1)
+            if word.startswith("--") and close:
+                return f"; did you mean {close[0]}?"
+        return ""
+
+
+SEED_HELP = ("seed of the lesson's random numbers (initial weights, order of the training "
+             "examples): same seed, same numbers")
+LEARNING_RATE_HELP = "step size of gradient descent"
 
 
 def parser(lesson, doc, *, epochs=None, batch_size=None, learning_rate=None, data_dir=False,
-           summary_every=None, resume=False):
+           summary_every=None, resume=False, learning_rate_help=LEARNING_RATE_HELP,
+           seed_help=SEED_HELP):
     """The argument parser of one lesson, with the shared flags it uses.
 
     A shared flag is offered when the lesson gives it a default (`None`/`False` leaves it
     out: the perceptron learns one row at a time, so it has no `--batch-size`). `--logdir`,
-    `--run-name`, `--seed` and `--tensorboard` are always there.
+    `--run-name`, `--seed` and `--tensorboard` are always there. `learning_rate_help` and
+    `seed_help` say what those two flags do in a lesson where the shared words would not be
+    true (the perceptron rule is not gradient descent; a lesson may have nothing random).
     """
     summary, _, details = (doc or "").strip().partition("\n")
     p = _OneLineParser(
@@ -88,8 +116,7 @@ def parser(lesson, doc, *, epochs=None, batch_size=None, learning_rate=None, dat
     g.add_argument("--run-name", type=run_name, default=None, metavar="NAME",
                    help="a word added to the run's folder name, to find it in TensorBoard")
     g.add_argument("--seed", type=non_negative_int, default=0,
-                   help="seed of the graph and of the data order: same seed, same numbers "
-                        "(default: %(default)s)")
+                   help=f"{seed_help} (default: %(default)s)")
     if epochs is not None:
         g.add_argument("--epochs", type=positive_int, default=epochs,
                        help="passes over the training data (default: %(default)s)")
@@ -98,7 +125,7 @@ def parser(lesson, doc, *, epochs=None, batch_size=None, learning_rate=None, dat
                        help="examples per training step (default: %(default)s)")
     if learning_rate is not None:
         g.add_argument("--learning-rate", type=positive_float, default=learning_rate,
-                       metavar="LR", help="step size of gradient descent (default: %(default)s)")
+                       metavar="LR", help=f"{learning_rate_help} (default: %(default)s)")
     if data_dir:
         g.add_argument("--data-dir", type=Path, default=None, metavar="DIR",
                        help="folder with the four MNIST IDX files (.gz or raw) or mnist.npz "
@@ -113,28 +140,93 @@ def parser(lesson, doc, *, epochs=None, batch_size=None, learning_rate=None, dat
     if resume:
         g.add_argument("--resume", nargs="?", const="latest", default=None, metavar="RUN",
                        help="continue RUN (a run folder name; default: the newest run of "
-                            "this lesson) from its last checkpoint")
+                            "this lesson) from its last checkpoint; flags not given are the "
+                            "run's own (its flags.json), only a larger --epochs, "
+                            "--summary-every and --tensorboard may differ")
     g.add_argument("--tensorboard", action="store_true",
                    help="start TensorBoard on this lesson's runs when training ends")
     return p
 
 
 def parse(p, argv=None):
-    """Parse `argv` (default: the command line) and fill in the log root."""
+    """Parse `argv` (default: the command line) and fill in the log root.
+
+    With `--resume RUN`, every flag not given on the command line takes the value the run
+    was started with (its `flags.json`): `--resume RUN` alone continues the same experiment,
+    with the same data, offline or not. A flag given that differs from the run's is refused
+    here, before any data is loaded (and again by `tfgraph.Run`): only a few may change,
+    e.g. a larger `--epochs`.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = p.parse_args(argv)
     if args.logdir is None:
         args.logdir = default_logdir()
     args.logdir = Path(args.logdir).expanduser().resolve()
     if getattr(args, "data_dir", None):
-        args.data_dir = args.data_dir.expanduser().resolve()
+        args.data_dir = Path(args.data_dir).expanduser().resolve()
+    if getattr(args, "resume", None):
+        _take_the_runs_flags(p, argv, args)
     _check_writable(args.logdir / args.lesson)  # fail now, not after minutes of training
     return args
 
 
-def _check_writable(folder):
+# Flags that say where and how to run, not what the experiment is: never taken from the run.
+_NOT_TAKEN_ON_RESUME = {"logdir", "resume", "run_name", "tensorboard"}
+
+
+def _given(p, argv):
+    """The destinations of the flags written on the command line (not left at a default)."""
+    actions = [a for a in p._actions if a.option_strings]
+    saved = [(a, a.default) for a in actions]
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".write-test-{os.getpid()}"
+        for a in actions:
+            a.default = argparse.SUPPRESS
+        given = vars(p.parse_args(argv))
+    finally:
+        for a, default in saved:
+            a.default = default
+    return {a.dest for a in actions} & set(given)
+
+
+def _take_the_runs_flags(p, argv, args):
+    from tfgraph.runs import find_run, read_flags, refuse_other_flags  # no TensorFlow there
+
+    run = find_run(args.logdir, args.lesson, args.resume)
+    args.resume = run.name                  # "latest" becomes the run it found, once
+    before = read_flags(run)
+    given = _given(p, argv)
+    actions = {a.dest: a for a in p._actions if a.option_strings}
+    taken = []
+    for dest, value in before.items():
+        action = actions.get(dest)
+        if action is None or dest in given or dest in _NOT_TAKEN_ON_RESUME:
+            continue
+        if value is not None and action.type is Path:
+            value = Path(value)
+        setattr(args, dest, value)
+        if value is not None and json.dumps(value, default=str) != json.dumps(
+                action.default, default=str):
+            shown = " ".join(map(str, value)) if isinstance(value, list) else value
+            taken.append(f"{action.option_strings[0]} {shown}")
+    # Refused now, before minutes of loading data (tfgraph.Run checks again, for lessons
+    # that build their flags another way).
+    refuse_other_flags(run, before, json.loads(json.dumps(
+        {k: v for k, v in vars(args).items() if k != "resume"}, default=str)))
+    if taken:
+        print(f"Resuming {run.name} with its own flags: {' '.join(taken)}")
+
+
+def _check_writable(folder):
+    """Fail now if runs cannot be written under `folder`, creating nothing: a start that
+    fails later (no data, say) must not leave empty folders behind. The folder itself is
+    made by the run that needs it (`tfgraph.runs.new_run_dir`)."""
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent             # the deepest part of the path there already
+    try:
+        if not existing.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, f"{existing} is a file, not a folder")
+        probe = existing / f".write-test-{os.getpid()}"
         probe.touch()
         probe.unlink()
     except OSError as e:
@@ -146,13 +238,16 @@ def run(main, argv=None):
     """Run a lesson's `main` as a program: learner mistakes become one line and exit 2.
 
     Ctrl-C ends with exit code 130 after the lesson has saved its work (see `tfgraph.Run`).
-    Anything else is a bug in the lesson and keeps its traceback.
+    Output piped into a program that stops reading (`| head`) ends quietly with exit code 141,
+    as any Unix tool does. Anything else is a bug in the lesson and keeps its traceback.
     """
     module = sys.modules.get(main.__module__)
     spec = getattr(module, "__spec__", None)
     prog = f"python -m {spec.name if spec else main.__module__}"
     try:
         main(sys.argv[1:] if argv is None else argv)
+    except BrokenPipeError:
+        _stop_quietly_on_closed_output()
     except UserError as e:
         message = " ".join(str(e).split())
         print(f"{prog}: error: {message}", file=sys.stderr)
@@ -160,3 +255,23 @@ def run(main, argv=None):
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         sys.exit(130)
+    finally:
+        # Output still buffered (stdout into a pipe) goes now, however main ended (--help
+        # ends in SystemExit), so a reader gone away is met here and not in Python's own
+        # flush at exit, which would print "Exception ignored ... BrokenPipeError".
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _stop_quietly_on_closed_output()
+
+
+def _stop_quietly_on_closed_output():
+    # The reader of our output has gone (`... | head -3`): nothing more can be shown and
+    # nothing is wrong with the lesson. Point stdout at /dev/null so Python's own flush at
+    # exit does not fail again, and end with SIGPIPE's exit code (128 + 13), like `yes | head`.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(141)

@@ -5,10 +5,17 @@ folder per run is what lets a learner compare today's run with yesterday's.
 """
 
 import errno
+import json
 import time
 from pathlib import Path
 
 from tfgraph.errors import UserError
+
+FLAGS_FILE = "flags.json"   # the flags a run was started with: --resume reads them back
+# What a resumed run may do differently: train further, summarise at another pace, open
+# TensorBoard, find its logs elsewhere. Everything else is the experiment itself.
+MAY_CHANGE_ON_RESUME = {"epochs", "summary_every", "tensorboard", "resume", "logdir",
+                        "run_name"}
 
 
 def new_run_dir(logdir, lesson, name=None):
@@ -54,3 +61,44 @@ def find_run(logdir, lesson, name="latest"):
         known = ", ".join(p.name for p in runs[-5:]) or "none"
         raise UserError(f"no run named {name!r} in {parent} (latest runs: {known})")
     return path
+
+
+def read_flags(run_dir):
+    """The flags a run was started with ({flag destination: value}, from its flags.json).
+
+    Without them `--resume` could neither take the run's settings nor refuse other ones, so
+    a missing or unreadable file is refused with one line, never skipped silently.
+    """
+    path = Path(run_dir) / FLAGS_FILE
+    try:
+        flags = json.loads(path.read_text())
+    except FileNotFoundError:
+        problem = "has no " + FLAGS_FILE
+    except (OSError, ValueError) as e:
+        problem = f"has an unreadable {FLAGS_FILE} ({' '.join(str(e).split())})"
+    else:
+        if isinstance(flags, dict):
+            return flags
+        problem = f"has a {FLAGS_FILE} that is not a table of flags"
+    raise UserError(f"cannot resume run {Path(run_dir).name}: it {problem}, so the settings "
+                    f"it was trained with are unknown; start a new run instead")
+
+
+def write_flags(run_dir, flags):
+    """Record a run's flags ({destination: value}, JSON-ready) in its flags.json."""
+    (Path(run_dir) / FLAGS_FILE).write_text(json.dumps(flags, indent=1))
+
+
+def refuse_other_flags(run_dir, before, now):
+    """Raise `UserError` naming every flag of `now` that differs from the run's `before`
+    ({destination: JSON value} both), but those in MAY_CHANGE_ON_RESUME."""
+    def shown(value):
+        return "not set" if value is None else value
+    changed = [f"--{k.replace('_', '-')} {shown(before[k])} (now {shown(now.get(k))})"
+               for k in sorted(before)
+               if k not in MAY_CHANGE_ON_RESUME and before[k] != now.get(k)]
+    if changed:
+        raise UserError(f"run {Path(run_dir).name} was trained with " + ", ".join(changed)
+                        + "; resume it with the same flags (only --epochs, --summary-every "
+                        "and --tensorboard may change), or leave them out: --resume takes "
+                        "the run's own")

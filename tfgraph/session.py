@@ -11,23 +11,28 @@ before the program ends, `--resume` continues from that checkpoint in the same T
 run, and errors close the writers so everything logged so far stays readable.
 """
 
+import itertools
 import json
+import os
+import shlex
+import shutil
 import sys
 from pathlib import Path
 
 from tfgraph._lazy import tf
 from tfgraph.errors import UserError
-from tfgraph.runs import find_run, new_run_dir
+from tfgraph.runs import (FLAGS_FILE, MAY_CHANGE_ON_RESUME, find_run,  # noqa: F401
+                          new_run_dir, read_flags, refuse_other_flags, write_flags)
+from tfgraph.train import held_interrupt
 
-
-FLAGS_FILE = "flags.json"   # the flags a run was started with, checked by --resume
-MAY_CHANGE_ON_RESUME = {"epochs", "summary_every", "tensorboard", "resume", "logdir",
-                        "run_name"}
+_writer_numbers = itertools.count(1)   # (per process: the pid tells processes apart)
 
 
 def _flag_values(args):
-    return {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
-            if k not in ("resume",)}
+    """The flags as JSON would give them back (Paths as text, tuples as lists), so the
+    values read from a run's flags.json compare equal to the same flags given again."""
+    values = {k: v for k, v in vars(args).items() if k != "resume"}
+    return json.loads(json.dumps(values, default=str))
 
 
 def new_graph(seed):
@@ -61,14 +66,19 @@ class Run:
       run can be continued with `--resume`; False for a lesson that trains nothing.
     folder: a new folder to use instead of a fresh `logs/<lesson>/<run>/`, e.g. one trial
       of a sweep inside the sweep's run folder.
+    target, config: the session's master and settings, e.g. a TensorFlow server's
+      `grpc://host:port` and device filters (lesson distributed); default: this process,
+      `session_config()`.
     """
 
-    def __init__(self, args, graph, writers=(), checkpoints=True, folder=None):
+    def __init__(self, args, graph, writers=(), checkpoints=True, folder=None, target="",
+                 config=None):
         self.args = args
         self.graph = graph
         self.lesson = args.lesson
         self._writer_names = tuple(writers)
         self._folder = folder
+        self._target, self._config = target, config
         with graph.as_default():
             self._init = tf.compat.v1.global_variables_initializer()
             has_vars = bool(tf.compat.v1.global_variables())
@@ -81,7 +91,9 @@ class Run:
 
     # -- entering: folder, session, variables ---------------------------------------------
     def __enter__(self):
-        resume = getattr(self.args, "resume", None)
+        # (a run in a folder of the lesson's choosing, e.g. one trial of a sweep, is new)
+        resume = getattr(self.args, "resume", None) if self._folder is None else None
+        self._before = None
         if self._folder is not None:
             self.dir = Path(self._folder)
             self.dir.mkdir(parents=True, exist_ok=False)
@@ -90,8 +102,9 @@ class Run:
             self._check_same_flags()
         else:
             self.dir = new_run_dir(self.args.logdir, self.lesson, self.args.run_name)
-        self.session = tf.compat.v1.Session(graph=self.graph, config=session_config())
         try:
+            self.session = tf.compat.v1.Session(self._target, graph=self.graph,
+                                                config=self._config or session_config())
             if resume:
                 self._restore()
             else:
@@ -102,31 +115,34 @@ class Run:
             names = self._writer_names or ("",)
             with self.graph.as_default():  # FileWriter refuses to work outside a graph
                 for i, name in enumerate(names):
+                    # The suffix makes each writer's file its own: the default name has only
+                    # the second and the host, and a second writer in the same folder and
+                    # second (a resume right after a run) would truncate the first's file.
                     self.writers[name] = tf.compat.v1.summary.FileWriter(
-                        str(self.dir / name), self.graph if i == 0 else None)
-            if not resume:
-                (self.dir / FLAGS_FILE).write_text(json.dumps(_flag_values(self.args), indent=1))
+                        str(self.dir / name), self.graph if i == 0 else None,
+                        filename_suffix=f".{os.getpid()}.{next(_writer_numbers)}")
+            now = _flag_values(self.args)
+            if resume:   # the run's flags now say how far it is meant to go (--epochs)
+                now.pop("run_name", None)
+                write_flags(self.dir, {**self._before, **now})
+            else:
+                write_flags(self.dir, now)
         except BaseException:
             self._close()
             if not resume:
-                _remove_if_empty(self.dir)  # a run that never started leaves no empty folder
+                # A run that never started leaves nothing behind: this folder was made just
+                # now by this run (mkdir fails on an existing one), so it holds nothing else.
+                shutil.rmtree(self.dir, ignore_errors=True)
             raise
         return self
 
     def _check_same_flags(self):
-        """A resumed run must continue the same experiment: only --epochs may change."""
-        try:
-            before = json.loads((self.dir / FLAGS_FILE).read_text())
-        except (OSError, ValueError):
-            return  # an older run without its flags: nothing to compare
-        now = _flag_values(self.args)
-        changed = [f"--{k.replace('_', '-')} {before[k]} (now {now.get(k)})"
-                   for k in sorted(before)
-                   if k not in MAY_CHANGE_ON_RESUME and before[k] != now.get(k)]
-        if changed:
-            raise UserError(f"run {self.dir.name} was trained with " + ", ".join(changed)
-                            + "; resume it with the same flags (only --epochs, "
-                            "--summary-every and --tensorboard may change)")
+        """A resumed run continues the same experiment: its flags must be the ones it was
+        started with, except those in MAY_CHANGE_ON_RESUME (--epochs to train further,
+        --summary-every, --tensorboard, and where the logs are). A run whose flags.json is
+        missing or unreadable is refused: the check could not be made."""
+        self._before = read_flags(self.dir)
+        refuse_other_flags(self.dir, self._before, _flag_values(self.args))
 
     def _restore(self):
         ckpt = tf.compat.v1.train.latest_checkpoint(str(self.dir / "checkpoints"))
@@ -169,8 +185,25 @@ class Run:
             return self._saver.save(self.session, str(folder / "model.ckpt"),
                                     global_step=self.step, write_meta_graph=False)
 
+    def continue_command(self):
+        """The shortest command that continues this run: `--resume` takes every other flag
+        from the run's flags.json; `--logdir` only when the runs are not where a plain
+        command looks for them."""
+        from tfgraph.cli import default_logdir
+        words = ["python", "-m", f"lessons.{self.lesson}"]
+        if Path(self.args.logdir).resolve() != default_logdir():
+            words += ["--logdir", str(self.args.logdir)]
+        return " ".join(shlex.quote(w) for w in [*words, "--resume", self.dir.name])
+
     # -- leaving: keep everything ---------------------------------------------------------
     def __exit__(self, kind, error, tb):
+        if kind is None:
+            try:                 # a Ctrl-C held at the last epoch's end (tfgraph.train)
+                held_interrupt.release()
+            except KeyboardInterrupt:
+                kind = KeyboardInterrupt
+        else:
+            held_interrupt.clear()
         try:
             if kind is None:
                 self.save()
@@ -181,10 +214,11 @@ class Run:
                 print(f"\nInterrupted at step {self.step}. Summaries kept in {self.dir}{where}.",
                       file=sys.stderr)
                 if path and hasattr(self.args, "resume"):
-                    print(f"Continue with: python -m lessons.{self.lesson} --resume "
-                          f"{self.dir.name}", file=sys.stderr)
+                    print(f"Continue with: {self.continue_command()}", file=sys.stderr)
         finally:
             self._close()
+        if kind is KeyboardInterrupt and error is None:
+            raise KeyboardInterrupt       # the held Ctrl-C, now that the work is saved
         return False
 
     def _flush(self):
@@ -198,10 +232,3 @@ class Run:
         if self.session is not None:
             self.session.close()
             self.session = None
-
-
-def _remove_if_empty(path):
-    try:
-        path.rmdir()  # only ever removes an empty folder
-    except OSError:
-        pass

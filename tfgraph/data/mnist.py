@@ -371,16 +371,20 @@ def _download(cache: Path, shown_cache: str) -> None:
     The rename is atomic, so an interrupted download never leaves a half file under the
     name the next run would trust.
     """
+    # The folders made for the cache, so a failed download leaves none of them behind.
+    made = [p for p in (cache.parent, *cache.parent.parents) if not p.exists()]
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(dir=cache.parent, prefix=".mnist-", suffix=".part")
         os.close(handle)
     except OSError as error:
+        _remove_empty(made)
         reason = f"cannot write to {cache.parent}: {error.strerror or error}"
         raise UserError(_no_data_message(shown_cache, reason)) from None
     import http.client  # here, not at the top: a lesson's --help must answer at once
 
     temp = Path(temp_name)
+    done = False
     try:
         print(f"downloading MNIST (about 11 MB) from {URL} to {cache} ...", file=sys.stderr, flush=True)
         try:
@@ -394,8 +398,20 @@ def _download(cache: Path, shown_cache: str) -> None:
                 f"try again, or pass --data-dir DIR with the MNIST files"
             )
         os.replace(temp, cache)
+        done = True
     finally:
         temp.unlink(missing_ok=True)
+        if not done:
+            _remove_empty(made)
+
+
+def _remove_empty(folders):
+    """Remove the folders (deepest first) that are still empty; never anything else."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
 
 
 def _fetch(url: str, dest: Path, timeout: float) -> None:
