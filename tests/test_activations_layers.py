@@ -521,3 +521,73 @@ def test_dense_needs_static_input_width(shape):
         with pytest.raises(ValueError, match="last dimension"):
             layers.dense(x, 3, name="fc")
         assert tf.compat.v1.global_variables() == []
+
+
+# -- 6. the slide's seven by name, their slopes at the kinks, maxout in a dense layer -------
+
+def test_by_name_holds_the_slides_seven():
+    assert list(act.BY_NAME) == ["step", "sigmoid", "tanh", "relu", "leaky_relu", "elu",
+                                 "maxout"]
+    assert act.BY_NAME["maxout"].pieces == 2
+    assert all(not hasattr(fn, "pieces") for name, fn in act.BY_NAME.items() if name != "maxout")
+
+
+def test_slopes_at_the_kinks_are_tf_gradients_conventions():
+    """What tf.gradients answers exactly at a kink (lesson activations prints these)."""
+    z_value = np.float32([0.0, 0.0])
+
+    def build():
+        z = tf.compat.v1.placeholder(tf.float32, [2])
+        slope = {name: tf.compat.v1.gradients(tf.reduce_sum(fn(z)), z)[0]
+                 for name, fn in [("relu", act.relu), ("leaky_relu", act.leaky_relu),
+                                  ("leaky_relu_0.2", lambda t: act.leaky_relu(t, alpha=0.2)),
+                                  ("elu_0.5", lambda t: act.elu(t, alpha=0.5)),
+                                  ("tf.nn.relu", tf.nn.relu)]}
+        # Two maxout pieces tied at 0: z (slope 1) and -0.5·z (slope -0.5).
+        pieces = tf.stack([z, -0.5 * z], axis=1)                      # [2, 2]
+        slope["maxout"] = tf.compat.v1.gradients(tf.reduce_sum(act.maxout(pieces, 2)), z)[0]
+        return slope, {z: z_value}
+    slope = run_graph(build)
+    assert slope["relu"].tolist() == [1.0, 1.0]            # tf.maximum: a tie goes to z
+    assert slope["tf.nn.relu"].tolist() == [0.0, 0.0]      # tf.nn.relu says 0 instead
+    np.testing.assert_allclose(slope["leaky_relu"], [0.01, 0.01])
+    np.testing.assert_allclose(slope["leaky_relu_0.2"], [0.2, 0.2])
+    np.testing.assert_allclose(slope["elu_0.5"], [0.5, 0.5])   # alpha·e^0
+    np.testing.assert_allclose(slope["maxout"], [0.25, 0.25])  # the mean of 1 and -0.5
+
+
+def test_dense_with_maxout_makes_pieces_per_unit():
+    rng = np.random.default_rng(5)
+    x_value = rng.normal(size=(4, 3)).astype(np.float32)
+
+    def build():
+        x = tf.compat.v1.placeholder(tf.float32, [None, 3])
+        layer = layers.dense(x, 5, act.BY_NAME["maxout"], name="maxout_layer")
+        assert layer.weights.shape.as_list() == [3, 10] and layer.biases.shape.as_list() == [10]
+        assert layer.output.shape.as_list() == [None, 5]
+        return (layer.weights, layer.biases, layer.output), {x: x_value}
+    weights, biases, out = run_graph(build)
+    z = x_value.astype(np.float64) @ weights + biases                 # [4, 10]
+    np.testing.assert_allclose(out, z.reshape(4, 5, 2).max(axis=2), rtol=1e-5, atol=1e-6)
+
+
+def test_backward_writes_in_zero_for_a_variable_behind_a_step():
+    from tfgraph import classify
+    graph = new_graph(0)
+    with graph.as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [None, 3])
+        hidden = layers.dense(x, 4, act.step, name="step_layer")
+        out = layers.dense(hidden.output, 1, name="out")
+        loss = tf.reduce_mean(tf.square(out.output))
+        assert tf.compat.v1.gradients(loss, hidden.weights) == [None]   # what TF answers
+        pairs = classify.backward(loss, [hidden.weights, hidden.biases, out.weights])
+    assert [v for _, v in pairs] == [hidden.weights, hidden.biases, out.weights]
+    assert pairs[0][0].op.name == "gradients/zero_for_step_layer_weights"
+    assert [g.shape.as_list() for g, _ in pairs] == [[3, 4], [4], [4, 1]]
+    with tf.compat.v1.Session(graph=graph) as sess:
+        sess.run(tf.compat.v1.global_variables_initializer())
+        x_value = np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32)
+        grads, on = sess.run([[g for g, _ in pairs], hidden.output], {x: x_value})
+    assert 0 < on.mean() < 1                                # some step neurons fire, some not
+    assert not grads[0].any() and not grads[1].any()
+    assert grads[2].any()                                   # the layer above still learns

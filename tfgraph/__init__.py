@@ -8,8 +8,9 @@
     layers        dense layers from raw variables and matmul
     summaries     variable summaries, weight maps, text
     train         batches, progress, evaluation
-    data          the park table, MNIST-format loading
+    data          the park table, MNIST-format loading, the Playground's datasets
     board         open TensorBoard on the lessons' logs
+    cluster       a TensorFlow cluster's tasks as processes: --cluster, launcher, cleanup
 
 Importing tfgraph does not import TensorFlow; the first use of `tf.<anything>` does.
 """

@@ -4,7 +4,8 @@ Each takes a float32 tensor of any shape and returns one of the same shape (`max
 `softmax` say otherwise). They are written with `exp`, `maximum`, `where`... rather than
 `tf.nn.relu` and friends so a learner sees in TensorBoard what a neuron really computes; the
 tests check each one (and its gradient) against a numpy formula and against `tf.nn`.
-Introduced in lesson `perceptron_park` (step) and `mnist_dense` (ReLU).
+Introduced in lesson `activations` (all seven, drawn with their derivatives); used by
+`perceptron_park` (step), `backprop` (sigmoid) and `mnist_dense` (any, by `BY_NAME`).
 """
 
 from tfgraph._lazy import tf
@@ -14,7 +15,8 @@ def step(z, threshold=0.0, name="step"):
     """The perceptron's activation: 1.0 where z >= threshold, else 0.0.
 
     Its gradient is zero almost everywhere, which is why the perceptron learns by its own
-    rule instead of by backpropagation.
+    rule instead of by backpropagation. tf.gradients returns None through it (the
+    comparison op has no gradient), not zeros; `classify.backward` writes in the 0.
     """
     with tf.name_scope(name):
         return tf.cast(tf.greater_equal(z, threshold), z.dtype)
@@ -42,19 +44,29 @@ def tanh(z, name="tanh"):
 
 
 def relu(z, name="relu"):
-    """ReLU: max(0, z)."""
+    """ReLU: max(0, z).
+
+    Slope at z = 0: 1 here (tf.maximum hands a tie's gradient to its first argument, z),
+    where tf.nn.relu says 0. Both are valid subgradients of the kink.
+    """
     with tf.name_scope(name):
         return tf.maximum(z, 0.0)
 
 
 def leaky_relu(z, alpha=0.01, name="leaky_relu"):
-    """Leaky ReLU: z where z > 0, alpha·z elsewhere (a small slope keeps gradients alive)."""
+    """Leaky ReLU: z where z > 0, alpha·z elsewhere (a small slope keeps gradients alive).
+
+    Slope at z = 0: alpha (z = 0 takes the alpha·z branch), as tf.nn.leaky_relu.
+    """
     with tf.name_scope(name):
         return tf.where(z > 0, z, alpha * z)
 
 
 def elu(z, alpha=1.0, name="elu"):
-    """ELU: z where z > 0, alpha·(e^z - 1) elsewhere."""
+    """ELU: z where z > 0, alpha·(e^z - 1) elsewhere.
+
+    Slope at z = 0: alpha (z = 0 takes the exponential branch, alpha·e^0), as tf.nn.elu.
+    """
     with tf.name_scope(name):
         # exp of min(z, 0) so the branch tf.where discards cannot overflow to inf (whose
         # gradient, multiplied by the zero tf.where gives it, would still be NaN).
@@ -66,6 +78,8 @@ def maxout(z, pieces, name="maxout"):
 
     z: float32 [batch, units * pieces], the pre-activations of all pieces side by side
       (piece j of unit i in column i * pieces + j). Returns float32 [batch, units].
+    Where pieces tie (the kink), tf.gradients splits the gradient equally among them: the
+    slope there is the mean of the tied pieces' slopes.
     """
     if not isinstance(pieces, int) or pieces < 1:
         raise ValueError(f"maxout needs a whole number of pieces >= 1, got {pieces!r}")
@@ -89,11 +103,23 @@ def softmax(logits, name="softmax"):
         return e / tf.reduce_sum(e, axis=-1, keepdims=True)
 
 
-# The functions a lesson may pick by name (`--activation relu`).
+def maxout_of_two(z, name="maxout"):
+    """Maxout of two linear pieces per unit, max(w1·x + b1, w2·x + b2): what `--activation
+    maxout` picks. z: float32 [batch, 2 * units] -> [batch, units]; its `pieces` attribute
+    tells `layers.dense` to make two pre-activations per unit."""
+    return maxout(z, 2, name)
+
+
+maxout_of_two.pieces = 2
+
+
+# The functions a lesson may pick by name (`--activation relu`): the slide's seven.
 BY_NAME = {
+    "step": step,
+    "sigmoid": sigmoid,
+    "tanh": tanh,
     "relu": relu,
     "leaky_relu": leaky_relu,
     "elu": elu,
-    "sigmoid": sigmoid,
-    "tanh": tanh,
+    "maxout": maxout_of_two,
 }

@@ -62,3 +62,38 @@ def write(writer, tag, figure, step=0):
     data = png(figure)
     writer.add_summary(tf.compat.v1.Summary(value=[image_value(tag, data)]), step)
     return data
+
+
+# -- values over the plane (lesson playground) ------------------------------------------------
+
+def colour_scale(colours, lighten=0.0, name="scale"):
+    """A colormap running evenly through `colours` (e.g. hex strings): with ("#f59322",
+    "#e8eaeb", "#0877bd") and the range -1..1, -1 is orange, 0 light grey, +1 blue.
+    lighten: the share of white mixed into every colour (0.37 looks like painting the colours
+    at alpha 0.63 over a white page)."""
+    from matplotlib.colors import LinearSegmentedColormap, to_rgb
+    mixed = [tuple((1 - lighten) * c + lighten for c in to_rgb(colour)) for colour in colours]
+    return LinearSegmentedColormap.from_list(name, mixed)
+
+
+def heatmap(ax, values, extent, cmap, vmin=-1.0, vmax=1.0, points=None, point_values=None,
+            edgecolor="white", marker_size=16, point_cmap=None):
+    """Draw `values` over a rectangle of the plane, and points coloured on the same scale.
+
+    values: float [rows, cols], row 0 at the top (largest y), column 0 at the left.
+    extent: (left, right, bottom, top) in the axes' units. Values beyond vmin..vmax take the
+      end colours.
+    points: float [n, 2] (x, y), point_values: float [n]: dots with an `edgecolor` rim, so a
+      dot stays visible on a background of its own colour (white for training points, black
+      for test points, as the TensorFlow Playground draws them); point_cmap: their colours
+      if not `cmap`'s (e.g. the same scale, not lightened).
+    Returns the image, for `figure.colorbar(image, ax=ax)`.
+    """
+    image = ax.imshow(values, extent=extent, origin="upper", cmap=cmap, vmin=vmin, vmax=vmax,
+                      interpolation="nearest", aspect="equal")
+    if points is not None and len(points):
+        ax.scatter(points[:, 0], points[:, 1], c=point_values, cmap=point_cmap or cmap, vmin=vmin,
+                   vmax=vmax, s=marker_size, edgecolors=edgecolor, linewidths=0.7)
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    return image

@@ -1,0 +1,434 @@
+"""Lesson 2 — a neuron and its activation functions ("Neurônios Digitais", "Funções de Ativação")
+
+The slide "Neurônios Digitais": a neuron of a network has three parts, 1. Pesos (weights),
+2. Viés (bias) and 3. Função de ativação, and computes F(w·x + b). The slide "Funções de
+Ativação": F modulates the neuron's weighted sum, and the oldest and simplest neuron, the
+perceptron, uses the step function (1 when the sum reaches 0, else 0: lesson
+perceptron_park, next, trains one); the others on the slide are sigmoid, tanh, ReLU, leaky
+ReLU, ELU and maxout. This lesson, in three parts:
+
+    1. One neuron, F(w·x + b), its parts named like the slide, with your w, b, x and F.
+    2. The seven functions and their derivatives, the slopes gradient descent follows,
+       computed by tf.gradients: drawn from x = -5 to 5, and printed at x = -2 ... 2.
+       Maxout is the largest of several linear pieces of the neuron's input; with one
+       input x it needs pieces to draw, here max(x, -0.5·x - 1.5): one piece rising, one
+       falling, so the curve bends at x = -1 and rises again on the left — something no
+       ReLU can do, and the pieces are weights a network learns.
+    3. Why the choice matters: the dense network of lesson mnist_dense (784 pixels -> 256
+       neurons with F -> 10 logits), trained once per function on the same digits with the
+       same seed and the same number of steps at the slide's learning rate 0.01. The step
+       function's layer cannot learn by gradient descent: its derivative is 0 wherever it
+       exists, tf.gradients finds no path through it, and the layer's weights end exactly
+       where they started. Its accuracy is not chance, though: the logit layer above it still
+       learns, reading 256 fixed random yes/no features of the pixels. Sigmoid learns more
+       slowly than ReLU at this learning rate: its slope is at most 0.25. The lesson prints
+       what its own run measured.
+
+At a kink, a derivative has no single value and tf.gradients picks one (part 2 prints them):
+step: None (no gradient path; the lesson shows 0); ReLU, built as max(x, 0): 1 at 0 (a tie
+in tf.maximum goes to its first argument; tf.nn.relu says 0); leaky ReLU: 0.01 at 0; ELU:
+1 (smooth at 0); maxout where its pieces tie (x = -1): the mean of their slopes, 0.25.
+
+Run it:
+    python -m lessons.activations --data-dir ../shared/data/mnist
+    python -m lessons.activations --compare      # parts 1-2 only: no digits needed
+    python -m lessons.activations --compare --activation relu --weights 1 -2 --bias 0.5 --inputs 3 1
+    python -m lessons.activations --data-dir ../shared/data/mnist --compare relu sigmoid --epochs 5
+
+In TensorBoard (the lesson prints the command):
+    Runs        `neuron`, and per function `dense_<activation>/train` and
+                `dense_<activation>/test` (dense_step, dense_sigmoid, ...)
+    Graphs      (run `neuron`) `neuron` holds the slide's parts, `neuron/pesos`,
+                `neuron/vies`, `neuron/weighted_sum` and F in
+                `neuron/funcao_de_ativacao/output`; the seven functions of `curves` (the x
+                they are drawn over) in `functions` (maxout's two linear pieces:
+                `functions/maxout/pieces/piece_1`, `functions/maxout/pieces/piece_2`) and
+                their `derivatives`, built by tf.gradients; (runs
+                `dense_<activation>/train`) mnist_dense's network: `inputs` ->
+                the hidden layer (named after its function, e.g. relu_layer) ->
+                `logit_layer` -> `cross_entropy` -> `gradients` -> `sgd_trainer`
+    Scalars     `accuracy` and `loss`: the `dense_<activation>/train` and
+                `dense_<activation>/test` runs overlay, one curve per function
+    Histograms  `hidden_layer_weights`: the hidden layer's weights as they train (in the
+                Distributions tab, dense_step's bands stay flat: nothing moves them)
+    Images      (run `neuron`) `neuron`: the neuron with your numbers; `functions/step`,
+                `functions/sigmoid`, `functions/tanh`, `functions/relu`,
+                `functions/leaky_relu`, `functions/elu`, `functions/maxout`: each function
+                and its derivative; `functions/all`: the seven side by side
+"""
+
+import textwrap
+import time
+from typing import NamedTuple
+
+import numpy as np
+
+from lessons import mnist_dense, mnist_softmax
+from tfgraph import Run, activations, board, cli, figures, new_graph, tf
+from tfgraph.data.mnist import load_mnist
+from tfgraph.errors import UserError
+from tfgraph.runs import new_run_dir
+
+LESSON = "activations"
+FUNCTIONS = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "maxout")  # the slide's
+# 1. one neuron: F(w·x + b) = F(0.8·1 - 0.4·0.5 + 0.3·(-1) + 0.2) = F(0.5)
+WEIGHTS = (0.8, -0.4, 0.3)
+BIAS = 0.2
+INPUTS = (1.0, 0.5, -1.0)
+ACTIVATION = "step"     # the perceptron's
+# 2. the curves
+CURVE_X = np.arange(-500, 501, dtype=np.float32) / 100    # -5 ... 5 in steps of 0.01, 0 exact
+TABLE_X = (-2.0, -1.0, 0.0, 1.0, 2.0)
+MAXOUT_PIECES = ((1.0, 0.0), (-0.5, -1.5))   # (slope, intercept) of each piece: max(x, -0.5x - 1.5)
+# 3. the race: mnist_dense's network and settings, a short budget
+COMPARE = FUNCTIONS
+HIDDEN = mnist_dense.HIDDEN
+LEARNING_RATE = mnist_dense.LEARNING_RATE   # the slide's 0.01
+BATCH_SIZE = mnist_dense.BATCH_SIZE
+EPOCHS = 2
+TRAIN_SIZE = 10_000     # first 10,000 training digits (all 7,200 of the offline split)
+SUMMARY_EVERY = 50
+
+
+class NeuronGraph(NamedTuple):
+    x: object            # float32 [inputs]: the neuron's inputs
+    weights: object      # float32 [inputs] variable: Pesos
+    bias: object         # float32 [] variable: Viés
+    weighted_sum: object  # float32 []: w·x + b
+    output: object       # float32 []: F(w·x + b)
+    curve_x: object      # float32 [n]: where the seven functions are evaluated
+    values: dict         # name -> float32 [n]: F(x)
+    derivatives: dict    # name -> float32 [n]: F'(x) by tf.gradients, or None (no path)
+
+
+def activate(name, z, pieces=MAXOUT_PIECES):
+    """F(z) for one of the seven functions, elementwise: z float32 of any shape.
+
+    Maxout takes the largest of linear pieces of z, (slope·z + intercept) for each piece.
+    """
+    if name != "maxout":
+        return activations.BY_NAME[name](z)
+    with tf.name_scope("maxout"):
+        with tf.name_scope("pieces"):
+            stacked = tf.stack([tf.add(slope * z, intercept, name=f"piece_{i + 1}")
+                                for i, (slope, intercept) in enumerate(pieces)], axis=-1)
+        flat = tf.reshape(stacked, [-1, len(pieces)])                 # [elements, pieces]
+        return tf.reshape(activations.maxout(flat, len(pieces), name="max"), tf.shape(z))
+
+
+def build_graph(weights=WEIGHTS, bias=BIAS, activation=ACTIVATION, pieces=MAXOUT_PIECES):
+    """One neuron F(w·x + b), and the seven functions with their derivatives over a 1-D x."""
+    with tf.compat.v1.variable_scope("neuron"):
+        x = tf.compat.v1.placeholder(tf.float32, [len(weights)], name="x")
+        w = tf.compat.v1.get_variable(                                  # 1. Pesos (weights)
+            "pesos", initializer=tf.constant(weights, tf.float32))
+        b = tf.compat.v1.get_variable(                                  # 2. Viés (bias)
+            "vies", initializer=tf.constant(bias, tf.float32))
+        weighted_sum = tf.add(tf.tensordot(w, x, 1), b, name="weighted_sum")
+        with tf.name_scope("funcao_de_ativacao"):                       # 3. Função de ativação
+            output = tf.identity(activate(activation, weighted_sum, pieces), name="output")
+
+    with tf.name_scope("curves"):
+        curve_x = tf.compat.v1.placeholder(tf.float32, [None], name="x")
+    # (each scope entered once: a second `name_scope("functions")` would be functions_1)
+    with tf.name_scope("functions"):
+        values = {name: activate(name, curve_x, pieces) for name in FUNCTIONS}
+    with tf.name_scope("derivatives"):
+        # Each F is elementwise, so the gradient of ΣF(x) is F'(x) at every x. Through the
+        # step, tf.gradients finds no differentiable path and answers None.
+        derivatives = {name: tf.compat.v1.gradients(tf.reduce_sum(values[name]), curve_x,
+                                                    name=name)[0] for name in FUNCTIONS}
+    return NeuronGraph(x, w, b, weighted_sum, output, curve_x, values, derivatives)
+
+
+# -- pictures ------------------------------------------------------------------------------
+
+def neuron_figure(weights, bias, inputs, weighted_sum, output, activation):
+    """The slide's neuron with these numbers: inputs -> Pesos -> Σ + Viés -> F -> output."""
+    fig, ax = figures.new(6.4, 3.6)
+    ax.set_axis_off()
+    ax.set_xlim(-0.5, 8.2)
+    ax.set_ylim(-1.6, len(inputs) + 0.2)
+    middle = (len(inputs) - 1) / 2
+    for i, (xi, wi) in enumerate(zip(inputs, weights)):
+        y = len(inputs) - 1 - i
+        ax.annotate("", xy=(3.2, middle), xytext=(0.45, y),
+                    arrowprops=dict(arrowstyle="->", color="#1f77b4"))
+        ax.text(0, y, f"x{i + 1} = {xi:g}", ha="center", va="center",
+                bbox=dict(boxstyle="circle", fc="#e8f0fa"))
+        # the weight's label a third of the way along its arrow, on a white patch
+        ax.text(0.45 + 0.33 * (3.2 - 0.45), y + 0.33 * (middle - y), f"w{i + 1} = {wi:g}",
+                color="#1f77b4", fontsize=9, ha="center", va="center",
+                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+    ax.text(3.7, middle, f"Σ w·x + b\n= {weighted_sum:.4g}", ha="center", va="center",
+            bbox=dict(boxstyle="round", fc="#fff2cc"))
+    ax.annotate("", xy=(3.7, middle - 0.45), xytext=(3.7, -1.2),
+                arrowprops=dict(arrowstyle="->", color="#2ca02c"))
+    ax.text(3.7, -1.4, f"Viés b = {bias:g}", ha="center", color="#2ca02c", fontsize=9)
+    ax.annotate("", xy=(5.3, middle), xytext=(4.5, middle), arrowprops=dict(arrowstyle="->"))
+    ax.text(5.9, middle, f"F = {activation}", ha="center", va="center",
+            bbox=dict(boxstyle="round", fc="#f4cccc"))
+    ax.annotate("", xy=(7.2, middle), xytext=(6.6, middle), arrowprops=dict(arrowstyle="->"))
+    ax.text(7.7, middle, f"{output:.4g}", ha="center", va="center",
+            bbox=dict(boxstyle="circle", fc="#d9ead3"))
+    ax.set_title("Neurônio digital: Pesos (weights), Viés (bias), Função de ativação",
+                 fontsize=10)
+    return fig
+
+
+def function_figure(name, x, value, derivative, no_gradient, table):
+    """One function and its derivative over x, the table's points marked on the derivative."""
+    fig, ax = figures.new(6.4, 4.0)
+    ax.axhline(0, color="#999999", linewidth=0.8)
+    ax.axvline(0, color="#999999", linewidth=0.8)
+    if name == "maxout":
+        for i, (slope, intercept) in enumerate(MAXOUT_PIECES):
+            ax.plot(x, slope * x + intercept, ":", color="#888888",
+                    label=f"piece {i + 1}: {slope:g}·x {intercept:+g}")
+    ax.plot(x, value, "C0-", linewidth=2, label=f"{name}(x)")
+    label = ("derivative: 0 (tf.gradients gives None: no gradient path)" if no_gradient
+             else "derivative, by tf.gradients")
+    ax.plot(x, derivative, "C1--", linewidth=2, label=label)
+    ax.plot(TABLE_X, table, "C1o", markersize=5, label="the derivative at x = -2 ... 2")
+    ax.set_xlim(x[0], x[-1])
+    ax.set_xlabel("x (the weighted sum w·x + b)")
+    ax.set_ylabel("value")
+    ax.set_title(f"Função de ativação: {name}")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def all_figure(x, values, derivatives):
+    """The seven functions (left) and their derivatives (right), on shared axes."""
+    fig, (left, right) = figures.new(11.0, 4.2, 1, 2)
+    # Several curves coincide (relu, leaky_relu, elu, maxout for x > 0): wide solid lines
+    # first, then narrower dashed ones on top, so each stays visible.
+    styles = ["-", "-", "-", "-", "--", "-.", ":"]
+    for i, name in enumerate(FUNCTIONS):
+        look = dict(color=f"C{i}", linestyle=styles[i], linewidth=3.2 - 0.35 * i, label=name)
+        left.plot(x, values[name], **look)
+        right.plot(x, derivatives[name], **look)
+    for ax, title in ((left, "F(x)"), (right, "F'(x), by tf.gradients")):
+        ax.axhline(0, color="#999999", linewidth=0.8)
+        ax.axvline(0, color="#999999", linewidth=0.8)
+        ax.set_xlim(x[0], x[-1])
+        ax.set_xlabel("x (the weighted sum w·x + b)")
+        ax.set_title(title)
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left", fontsize=8)
+    left.set_ylim(-2, 5)
+    right.set_ylim(-0.7, 1.3)
+    return fig
+
+
+# -- part 3 --------------------------------------------------------------------------------
+
+def race(args, data, folder, name):
+    """mnist_dense's network with activation `name`, trained by lesson mnist_softmax's loop.
+
+    Returns {"activation", "test_accuracy", "test_loss", "moved", "steps", "seconds"}; moved:
+    the mean |change| of the hidden layer's weights over the whole training.
+    """
+    graph = new_graph(args.seed)
+    with graph.as_default():
+        net = mnist_dense.build_graph(args.learning_rate, args.hidden, name, data.image_shape)
+        # mnist_dense's own scalars (loss, accuracy), and one histogram with the same tag in
+        # every run, so TensorBoard lines the seven hidden layers up side by side.
+        scalars = [t for t in net.summary.op.inputs if t.op.type == "ScalarSummary"]
+        summary = tf.compat.v1.summary.merge([
+            *scalars, tf.compat.v1.summary.histogram("hidden_layer_weights", net.hidden.weights)])
+    print(f"\n== {name}: {args.hidden} {name} neurons, {args.epochs} epochs ==")
+    started = time.perf_counter()
+    with Run(args, graph, writers=("train", "test"), checkpoints=False, folder=folder) as run:
+        before = run.session.run(net.hidden.weights)
+        _, scores = mnist_softmax.train(run, net, data, args, summary, splits=("test",))
+        after = run.session.run(net.hidden.weights)
+        steps = run.step
+    return {"activation": name, "test_accuracy": scores["test"]["accuracy"],
+            "test_loss": scores["test"]["loss"], "moved": float(np.mean(np.abs(after - before))),
+            "steps": steps, "seconds": time.perf_counter() - started, "run_dir": str(folder)}
+
+
+def what_it_shows(results, hidden, learning_rate):
+    """Sentences about the race, from its own numbers (nothing here is assumed)."""
+    by_name = {r["activation"]: r for r in results}
+    lines = []
+    if "step" in by_name:
+        step = by_name["step"]
+        if step["moved"] == 0.0:
+            lines.append(
+                f"step: its layer's weights did not move at all (mean |change| exactly 0). "
+                f"tf.gradients finds no path through a step (its derivative is 0 wherever it "
+                f"exists), so gradient descent cannot train that layer. Its "
+                f"{step['test_accuracy']:.3f} is the logit layer alone, reading {hidden} "
+                f"fixed random yes/no features of the pixels.")
+        else:
+            lines.append(f"step: its layer's weights moved (mean |change| "
+                         f"{step['moved']:.2g}): unexpected for a step, look closer.")
+    if "sigmoid" in by_name and "relu" in by_name:
+        s, r = by_name["sigmoid"]["test_accuracy"], by_name["relu"]["test_accuracy"]
+        if s < r:
+            lines.append(f"sigmoid {s:.3f} < relu {r:.3f} after the same steps at learning "
+                         f"rate {learning_rate:g}: σ' is at most 0.25 (part 2), so a "
+                         f"sigmoid layer passes back at most a quarter of each gradient; "
+                         f"ReLU passes all of it wherever the neuron is on.")
+        else:
+            lines.append(f"sigmoid {s:.3f} >= relu {r:.3f} this time: with more steps or "
+                         f"another learning rate, the slow start matters less.")
+    if "step" in by_name and "sigmoid" in by_name and (
+            by_name["step"]["test_accuracy"] >= by_name["sigmoid"]["test_accuracy"]):
+        lines.append(f"step {by_name['step']['test_accuracy']:.3f} >= sigmoid "
+                     f"{by_name['sigmoid']['test_accuracy']:.3f}: in so few steps, fixed "
+                     f"random features beat a hidden layer that learns this slowly.")
+    best = max(results, key=lambda r: r["test_accuracy"])
+    lines.append(f"Best of this race: {best['activation']} ({best['test_accuracy']:.3f}).")
+    return lines
+
+
+def parse(argv):
+    p = cli.parser(LESSON, __doc__, epochs=EPOCHS, batch_size=BATCH_SIZE,
+                   learning_rate=LEARNING_RATE, data_dir=True, summary_every=SUMMARY_EVERY)
+    p.set_defaults(train_size=TRAIN_SIZE)
+    g = p.add_argument_group("1. one neuron")
+    g.add_argument("--weights", nargs="+", type=cli.finite_float, default=list(WEIGHTS),
+                   metavar="W", help="Pesos, one per input (default: %(default)s)")
+    g.add_argument("--bias", type=cli.finite_float, default=BIAS, metavar="B",
+                   help="Viés (default: %(default)s)")
+    g.add_argument("--inputs", nargs="+", type=cli.finite_float, default=list(INPUTS),
+                   metavar="X", help="the neuron's inputs x (default: %(default)s)")
+    g.add_argument("--activation", choices=FUNCTIONS, default=ACTIVATION,
+                   help="Função de ativação (default: %(default)s)")
+    g = p.add_argument_group("3. why the choice matters")
+    g.add_argument("--compare", nargs="*", choices=FUNCTIONS, default=list(COMPARE),
+                   metavar="F", help="train mnist_dense's network once per function (default: "
+                                     "all seven; --compare alone skips part 3)")
+    g.add_argument("--hidden", type=cli.positive_int, default=HIDDEN, metavar="UNITS",
+                   help="neurons in the hidden layer (default: %(default)s)")
+    args = cli.parse(p, argv)
+    if len(args.weights) != len(args.inputs):
+        raise UserError(f"the neuron has {len(args.weights)} weights (--weights) but "
+                        f"{len(args.inputs)} inputs (--inputs): give one weight per input")
+    limit = float(np.finfo(np.float32).max)
+    for flag, values in (("--weights", args.weights), ("--bias", [args.bias]),
+                         ("--inputs", args.inputs)):
+        if any(abs(v) > limit for v in values):
+            raise UserError(f"{flag}: {max(values, key=abs):g} does not fit in float32 "
+                            f"(at most {limit:.3g} in size)")
+    # Σ|w·x| + |b| within float32: then no product and no partial sum can overflow either.
+    size = float(np.sum(np.abs(np.multiply(args.weights, args.inputs))) + abs(args.bias))
+    if not size <= limit:
+        raise UserError(f"w·x + b is too large for float32 (its terms add up to {size:g}, "
+                        f"at most {limit:.3g} fits): use smaller --weights, --bias or --inputs")
+    args.compare = list(dict.fromkeys(args.compare))                   # each once, in order
+    return args
+
+
+def main(argv=None):
+    args = parse(argv)
+
+    # 1. Data: only part 3 needs digits; found (or refused) before anything runs
+    data = None
+    if args.compare:
+        try:
+            data = load_mnist(args.data_dir, train_size=args.train_size)
+        except UserError as e:
+            raise UserError(f"{e} (only part 3 needs the digits: --compare alone runs "
+                            f"parts 1 and 2 without them)") from None
+        print(f"Data: {data.source}")
+
+    # 2. Graph: the neuron, the seven functions, their derivatives
+    graph = new_graph(args.seed)
+    with graph.as_default():
+        net = build_graph(tuple(args.weights), args.bias, args.activation)
+
+    # 3. Session: run the neuron and the curves; draw them
+    root = new_run_dir(args.logdir, LESSON, args.run_name)
+    with Run(args, graph, checkpoints=False, folder=root / "neuron") as run:
+        sess, writer = run.session, run.writer()
+        weighted_sum, output = sess.run([net.weighted_sum, net.output],
+                                        {net.x: np.float32(args.inputs)})
+        points = np.concatenate([CURVE_X, np.float32(TABLE_X)])
+        values, derivatives = sess.run([net.values, {k: v for k, v in net.derivatives.items()
+                                                      if v is not None}],
+                                       {net.curve_x: points})
+        same_sum = sess.run(net.values, {net.curve_x: np.float32([weighted_sum])})
+        no_gradient = {name for name, d in net.derivatives.items() if d is None}
+        for name in no_gradient:
+            derivatives[name] = np.zeros_like(points)      # the true slope wherever it exists
+        n = len(CURVE_X)
+        curve = {name: (values[name][:n], derivatives[name][:n]) for name in FUNCTIONS}
+        table = {name: {"values": values[name][n:].tolist(),
+                        "derivatives": derivatives[name][n:].tolist(),
+                        "no_gradient": name in no_gradient} for name in FUNCTIONS}
+        figures.write(writer, "neuron", neuron_figure(args.weights, args.bias, args.inputs,
+                                                      weighted_sum, output, args.activation))
+        for name in FUNCTIONS:
+            figures.write(writer, f"functions/{name}", function_figure(
+                name, CURVE_X, *curve[name], name in no_gradient, table[name]["derivatives"]))
+        figures.write(writer, "functions/all", all_figure(
+            CURVE_X, {k: v[0] for k, v in curve.items()}, {k: v[1] for k, v in curve.items()}))
+
+    print("\n1. One digital neuron, F(w·x + b)")
+    print(f"   Pesos (weights)     w = {', '.join(f'{v:g}' for v in args.weights)}")
+    print(f"   inputs              x = {', '.join(f'{v:g}' for v in args.inputs)}")
+    print(f"   Viés (bias)         b = {args.bias:g}")
+    print(f"   weighted sum    w·x + b = {weighted_sum:.6g}")
+    pieces = (" of the pieces " + " and ".join(
+        f"{a:g}·z {'-' if c < 0 else '+'} {abs(c):g}" for a, c in MAXOUT_PIECES)
+        + ", z = w·x + b") if args.activation == "maxout" else ""
+    print(f"   Função de ativação  F = {args.activation}{pieces}  ->  output {output:.6g}")
+    print(textwrap.fill("The same sum through each of the seven: " + ", ".join(
+        f"{name} {float(same_sum[name][0]):.4g}" for name in FUNCTIONS), 92,
+        initial_indent="   ", subsequent_indent="   "))
+
+    print("\n2. The seven functions of the slide, and their derivatives by tf.gradients")
+    header = "".join(f"{x:>9g}" for x in TABLE_X)
+    for title, key in (("F(x)", "values"), ("F'(x)", "derivatives")):
+        print(f"   {title:<6} at x ={header}")
+        for name in FUNCTIONS:
+            mark = "  (tf.gradients: None)" if key == "derivatives" and table[name][
+                "no_gradient"] else ""
+            print(f"   {name:<14}" + "".join(f"{v:>9.4f}" for v in table[name][key]) + mark)
+    d0 = {name: table[name]["derivatives"][TABLE_X.index(0.0)] for name in FUNCTIONS}
+    kink = TABLE_X.index(-1.0)
+    print(textwrap.fill(
+        f"At the kinks tf.gradients picks one slope: relu'(0) = {d0['relu']:g} (tf.maximum "
+        f"gives a tie to its first argument), leaky_relu'(0) = {d0['leaky_relu']:g}, "
+        f"elu'(0) = {d0['elu']:g}; maxout's pieces {MAXOUT_PIECES[0][0]:g}·x"
+        f"{MAXOUT_PIECES[0][1]:+g} and {MAXOUT_PIECES[1][0]:g}·x{MAXOUT_PIECES[1][1]:+g} tie "
+        f"at x = -1, where its slope is their mean, {table['maxout']['derivatives'][kink]:g};"
+        f" step has no gradient path at all.", 92, initial_indent="   ",
+        subsequent_indent="   "))
+
+    # 4. Why the choice matters: the same network, once per function
+    results = []
+    if args.compare:
+        steps = args.epochs * -(-len(data.train) // args.batch_size)
+        print("\n" + textwrap.fill(
+            f"3. Why the choice matters: mnist_dense's network, {args.hidden} hidden neurons, "
+            f"trained once per function: {len(data.train):,} digits, {steps:,} steps of "
+            f"{args.batch_size}, learning rate {args.learning_rate:g}, seed {args.seed}", 92,
+            subsequent_indent="   "))
+        for name in args.compare:
+            results.append(race(args, data, root / f"dense_{name}", name))
+        print(f"\n   {'activation':<12}{'test accuracy':>14}{'hidden weights moved':>22}"
+              f"{'seconds':>9}")
+        for r in results:
+            print(f"   {r['activation']:<12}{r['test_accuracy']:>14.4f}{r['moved']:>22.3g}"
+                  f"{r['seconds']:>9.1f}")
+        print("   (chance: 0.1; 'moved': mean |change| of the hidden layer's weights)")
+        for line in what_it_shows(results, args.hidden, args.learning_rate):
+            print(textwrap.fill(line, 92, initial_indent="   ", subsequent_indent="     "))
+
+    # 5. TensorBoard
+    board.show(args, root)
+    return {"neuron": {"weighted_sum": float(weighted_sum), "output": float(output),
+                       "activation": args.activation,
+                       "same_sum": {k: float(v[0]) for k, v in same_sum.items()}},
+            "table_x": list(TABLE_X), "table": table, "comparison": results,
+            "run_dir": str(root)}
+
+
+if __name__ == "__main__":
+    cli.run(main)

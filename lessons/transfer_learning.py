@@ -1,0 +1,434 @@
+"""Lesson 10 — transfer learning: reuse a trained network, replace its last layers ("Os Modelos")
+
+The slides say: deep models take much data and computing power to train, so it is common
+to retrain a known one instead; the classification happens in the last layers, so replace
+those with new ones and reuse the trained weights of the rest. Here, with the network of
+lesson going_deep:
+
+1. The base: that network trained on digits 0-4 only (`--from RUN` reuses a going_deep
+   run trained with `--digits 0-4`; without it the lesson trains one first).
+2. The reuse: a new graph whose convolutional layers are restored from the base's
+   checkpoint by a Saver over just those variables and frozen (the optimizer's var_list
+   holds only the new layers), with new dense layers (fc4, fc5) for the digits 5-9, which
+   the base never saw; trained on a few labelled images per digit.
+3. The comparison, for 10, 30 and 100 images per digit, all trained with the same steps:
+   the same network from scratch; conv layers restored and frozen (the slides' advice);
+   every layer restored then fine-tuned; and conv layers plus fc4 restored and frozen (only
+   fc5 new). The lesson prints the accuracy on all test digits 5-9 and the time and
+   arithmetic of a training step, and what the numbers show. On full MNIST with 10
+   images per digit: scratch 0.82, frozen 0.92 at a third of the arithmetic per step,
+   fine-tuned 0.92, fc4 kept 0.87 (see the README for 30 and 100).
+
+Run it:
+    python -m lessons.transfer_learning            # full MNIST: trains the base, then 12 runs
+    python -m lessons.transfer_learning --data-dir ../shared/data/mnist   # offline, 10k
+        # digits; there training and test digits come from the same writers (MNIST's test
+        # set), so scratch learns from few images as well as reuse: compare on full MNIST
+    python -m lessons.going_deep --digits 0-4 --run-name base
+    python -m lessons.transfer_learning --from <that run's folder name>
+    python -m lessons.transfer_learning --images-per-digit 5 20 --steps 500
+
+In TensorBoard (the lesson prints the command):
+    Runs        `base/train`, `base/validation`, `base/test`: the base, when the lesson
+                trains it; for each number n of images per digit, `<n>_per_digit/scratch`,
+                `<n>_per_digit/frozen`, `<n>_per_digit/fine_tuned`,
+                `<n>_per_digit/frozen_fc4`, side by side
+    Graphs      (run `base/train`) going_deep's network, `inputs` -> `conv1_1` ... `fc5` ->
+                `adam_trainer` and `save`; (the few-shot runs) `inputs` -> `base`
+                (the conv layers, restored by `restore_base` except in scratch) -> `head`
+                (`fc4` and `fc5` inside it) -> `cross_entropy` -> `gradients` ->
+                `adam_trainer`, and `evaluation`. The `gradients` box of scratch and
+                fine_tuned holds `Conv2DBackpropFilter` ops (the backward pass of a
+                convolution); frozen's has none: that is the work a frozen layer saves
+    Scalars     the base's `accuracy`, `loss` and `schedule/learning_rate`; in each few-shot
+                run the training `loss` and the `accuracy` on all test digits 5-9
+"""
+
+import itertools
+import math
+import time
+from typing import NamedTuple
+
+import numpy as np
+
+from lessons import going_deep
+from tfgraph import Run, board, classify, cli, new_graph, tf
+from tfgraph.data.mnist import Split, load_mnist
+from tfgraph.errors import UserError
+from tfgraph.runs import find_run, new_run_dir, read_flags
+from tfgraph.train import Diverged, TrainStep, evaluate, steps_per_epoch, training_batches
+
+LESSON = "transfer_learning"
+BASE_DIGITS = (0, 1, 2, 3, 4)
+NEW_DIGITS = (5, 6, 7, 8, 9)
+IMAGES_PER_DIGIT = (10, 30, 100)
+STEPS = 300             # training steps of every few-shot run
+EVAL_EVERY = 100        # steps between evaluations on the test digits 5-9
+BASE_EPOCHS = 2         # when the lesson trains its own base
+BATCH_SIZE = 50
+LEARNING_RATE = 0.001   # Adam, for the base and the new layers
+SUMMARY_EVERY = 10
+
+# name: (what the table calls it, layers restored from the base, layers trained)
+VARIANTS = {
+    "scratch": ("scratch", "none", "all"),
+    "frozen": ("conv frozen, fc new", "conv", "fc"),
+    "fine_tuned": ("all fine-tuned", "conv", "all"),
+    "frozen_fc4": ("conv+fc4 frozen", "conv+fc4", "fc5"),
+}
+
+
+class TransferGraph(NamedTuple):
+    x: object               # float32 [batch, 784]
+    y: object               # float32 [batch, 10]: one-hot over all ten digits
+    targets: object         # float32 [batch, 5]: its columns for digits 5-9
+    logits: object          # float32 [batch, 5]
+    loss: object            # float32 []
+    accuracy: object        # float32 []: of the answers among digits 5-9
+    train_op: object
+    global_step: object     # int64 []
+    summary: object         # string: the training loss
+    restorer: object        # tf.compat.v1.train.Saver over the restored variables, or None
+    restored: dict          # name in the base's checkpoint -> variable of this graph
+    trained: list           # the variables the optimizer updates (its var_list)
+    all_variables: list     # every trainable variable of the network
+
+
+def checkpoint_name(variable):
+    """base/conv1_1/weights -> conv1_1/weights: the base saved its layers at the top level."""
+    return variable.op.name.split("/", 1)[1]
+
+
+def build_graph(variant, learning_rate=LEARNING_RATE, channels=going_deep.CHANNELS,
+                batch=None):
+    """inputs -> base (going_deep's conv blocks) -> head (new fc4, fc5 for digits 5-9);
+    the variant says which layers a Saver restores and which the optimizer trains.
+    batch: a fixed batch size for the placeholders (to count a step's arithmetic), or None."""
+    restore, train = VARIANTS[variant][1:]
+    with tf.name_scope("inputs"):
+        x = tf.compat.v1.placeholder(tf.float32, [batch, 784], name="x")
+        y = tf.compat.v1.placeholder(tf.float32, [batch, 10], name="y")
+        targets = tf.gather(y, list(NEW_DIGITS), axis=1, name="new_digits")   # [batch, 5]
+        images = tf.reshape(x, [-1, 28, 28, 1], name="images")
+    with tf.compat.v1.variable_scope("base"):
+        features, convs, _, _ = going_deep.conv_blocks(images, channels)
+    with tf.compat.v1.variable_scope("head"):
+        logits, dense, _ = going_deep.dense_layers(features, classes=len(NEW_DIGITS))
+
+    loss = classify.cross_entropy(logits, targets)
+    fc4, fc5 = (dense[name] for name in sorted(dense))
+    conv_vars = [v for layer in convs.values() for v in (layer.weights, layer.biases)]
+    fc4_vars, fc5_vars = [fc4.weights, fc4.biases], [fc5.weights, fc5.biases]
+    restored = {"none": [], "conv": conv_vars, "conv+fc4": conv_vars + fc4_vars}[restore]
+    trained = {"all": conv_vars + fc4_vars + fc5_vars, "fc": fc4_vars + fc5_vars,
+               "fc5": fc5_vars}[train]
+    # Frozen = left out of var_list: no gradient is even computed for those variables.
+    train_op, _, global_step = classify.adam(loss, learning_rate, var_list=trained)
+    _, accuracy = classify.evaluation(logits, targets)
+    summary = tf.compat.v1.summary.scalar("loss", loss)
+    restored = {checkpoint_name(v): v for v in restored}
+    restorer = (tf.compat.v1.train.Saver(restored, name="restore_base") if restored
+                else None)
+    return TransferGraph(x, y, targets, logits, loss, accuracy, train_op, global_step,
+                         summary, restorer, restored, trained,
+                         conv_vars + fc4_vars + fc5_vars)
+
+
+def parameters(variables):
+    return sum(int(np.prod(v.shape.as_list())) for v in variables)
+
+
+def flops_per_image(variant, channels, batch=BATCH_SIZE):
+    """Floating-point operations of one training step, per image, counted by TensorFlow's
+    profiler over the ops the train op needs (forward, backward, update).
+
+    A deterministic measure of a step's cost, where time depends on the machine and on
+    what else runs on it.
+    """
+    graph = new_graph(0)
+    with graph.as_default():
+        net = build_graph(variant, channels=channels, batch=batch)
+    needed, stack = set(), [net.train_op]
+    while stack:                                  # every op the train op depends on
+        op = stack.pop()
+        if op.name not in needed:
+            needed.add(op.name)
+            stack += [t.op for t in op.inputs] + list(op.control_inputs)
+    step = tf.compat.v1.GraphDef()
+    step.node.extend(n for n in graph.as_graph_def().node if n.name in needed)
+    counted = tf.Graph()
+    with counted.as_default():
+        tf.compat.v1.import_graph_def(step, name="")
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")    # the profiler's own deprecation notices
+    try:
+        options = (tf.compat.v1.profiler.ProfileOptionBuilder(
+            tf.compat.v1.profiler.ProfileOptionBuilder.float_operation())
+            .with_empty_output().build())
+        total = tf.compat.v1.profiler.profile(counted, options=options).total_float_ops
+    finally:
+        logger.setLevel(level)
+    return total / batch
+
+
+# -- data ---------------------------------------------------------------------------------
+
+def few_images(split, digits, per_digit, seed):
+    """`per_digit` images of each of `digits`, picked at random (the same for every
+    variant), in a shuffled order."""
+    rng = np.random.default_rng([seed, per_digit])
+    picked = []
+    for d in digits:
+        where = np.flatnonzero(split.labels == d)
+        if len(where) < per_digit:
+            raise UserError(f"only {len(where)} training images of the digit {d} (wanted "
+                            f"{per_digit} per digit): use fewer --images-per-digit or more "
+                            f"--train-size")
+        picked.append(rng.choice(where, per_digit, replace=False))
+    rows = rng.permutation(np.concatenate(picked))
+    return Split(split.images[rows], split.labels[rows])
+
+
+def only(split, digits):
+    mask = np.isin(split.labels, digits)
+    return Split(split.images[mask], split.labels[mask])
+
+
+# -- the base -------------------------------------------------------------------------------
+
+class Base(NamedTuple):
+    checkpoint: str         # path prefix of the checkpoint
+    digits: tuple           # the digits it was trained on
+    channels: int           # going_deep's --channels of that run
+    where: str              # how the lesson says where it came from
+    result: dict            # going_deep's results when trained here, else {}
+
+
+def find_base(args):
+    """The going_deep run named by --from: its checkpoint, digits and channels, checked
+    before anything is written."""
+    run = find_run(args.logdir, going_deep.LESSON, args.base_run)
+    if not (run / "checkpoints" / "checkpoint").is_file():     # (no TensorFlow needed yet)
+        raise UserError(f"going_deep run {run.name} has no checkpoint in {run / 'checkpoints'}"
+                        f" (was it stopped before its first save?)")
+    flags = read_flags(run)
+    digits = tuple(flags.get("digits") or going_deep.ALL_DIGITS)
+    overlap = sorted(set(digits) & set(NEW_DIGITS))
+    if overlap:
+        raise UserError(
+            f"going_deep run {run.name} was trained on the digits "
+            f"{going_deep.digits_text(digits)}, which include the new digits "
+            f"{going_deep.digits_text(overlap)}: a base must not have seen them (train one "
+            f"with: python -m lessons.going_deep --digits 0-4)")
+    channels = int(flags.get("channels") or going_deep.CHANNELS)
+    checkpoint = tf.compat.v1.train.latest_checkpoint(str(run / "checkpoints"))
+    if checkpoint is None:
+        raise UserError(f"going_deep run {run.name}: its checkpoint list in "
+                        f"{run / 'checkpoints'} names no checkpoint that exists")
+    return Base(checkpoint, digits, channels, f"going_deep run {run.name}", {})
+
+
+def check_fits(base):
+    """Refuse a checkpoint whose layers do not fit this lesson's graph: one line, before
+    any folder is made."""
+    graph = new_graph(0)
+    with graph.as_default():
+        net = build_graph("frozen_fc4", channels=base.channels)
+    try:
+        saved = dict(tf.train.list_variables(base.checkpoint))
+    except (tf.errors.OpError, ValueError) as e:
+        raise UserError(f"cannot read the checkpoint {base.checkpoint} of {base.where}: "
+                        f"{' '.join(str(e).split())[:200]}") from None
+    for name, variable in net.restored.items():
+        want = variable.shape.as_list()
+        if name not in saved:
+            raise UserError(f"the checkpoint of {base.where} has no variable {name}: it is not "
+                            f"going_deep's network, so its layers do not fit this graph")
+        if list(saved[name]) != want:
+            raise UserError(f"the checkpoint of {base.where} holds {name} of shape "
+                            f"{list(saved[name])}, this graph needs {want}: its layers do "
+                            f"not fit")
+
+
+def train_base(args, data, folder):
+    """Train going_deep's network on digits 0-4, in `folder` (base/train, base/validation,
+    base/test), with going_deep's own code."""
+    same_data = [w for flag, value in (("--data-dir", args.data_dir),
+                                       ("--train-size", args.train_size))
+                 if value is not None for w in (flag, str(value))]
+    base_args = cli.parse(going_deep.make_parser(), [
+        "--digits", going_deep.digits_text(BASE_DIGITS), "--epochs", str(args.epochs),
+        "--batch-size", str(args.batch_size), "--learning-rate", str(args.learning_rate),
+        "--seed", str(args.seed), "--summary-every", str(args.summary_every),
+        "--logdir", str(args.logdir), *same_data])
+    del base_args.resume                    # a base inside this run is not resumed alone
+    base_data = going_deep.only_digits(data, BASE_DIGITS)
+    print(f"The base: going_deep's network trained on the digits 0-4 "
+          f"({len(base_data.train):,} images, {args.epochs} epochs):")
+    _, run, result = going_deep.train_network(base_args, base_data, folder=folder,
+                                              pictures=False)
+    print(f"  base test accuracy on digits 0-4: {result['test_accuracy']:.4f}")
+    checkpoint = tf.compat.v1.train.latest_checkpoint(str(run.dir / "checkpoints"))
+    return Base(checkpoint, BASE_DIGITS, going_deep.CHANNELS,
+                f"the base trained here ({run.dir})", result)
+
+
+# -- the few-shot runs --------------------------------------------------------------------
+
+def train_variant(args, variant, base, train, test, folder):
+    """One few-shot run: build, restore, train STEPS steps, evaluate on the test digits 5-9."""
+    graph = new_graph(args.seed)
+    with graph.as_default():
+        net = build_graph(variant, args.learning_rate, base.channels)
+    batch_size = min(args.batch_size, len(train))
+    epochs = math.ceil(args.steps / steps_per_epoch(len(train), batch_size))
+    metrics = {"accuracy": net.accuracy, "loss": net.loss}
+    with Run(args, graph, checkpoints=False, folder=folder) as run:
+        if net.restorer is not None:
+            with graph.as_default():     # outside its graph, a Saver assumes eager mode
+                net.restorer.restore(run.session, base.checkpoint)
+        step = TrainStep(run.session, net.train_op, net.loss, net.x, net.y, net.summary,
+                         run.writer(), args.summary_every)
+        seconds = cpu = 0.0
+        batches = training_batches(train, batch_size, epochs, args.seed)
+        for batch in itertools.islice(batches, args.steps):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            loss = step(batch)
+            seconds += time.perf_counter() - started
+            cpu += time.process_time() - cpu_started
+            if not math.isfinite(loss):
+                raise Diverged(f"the loss became {loss} at step {batch.step} of the "
+                               f"{variant} run; try a smaller --learning-rate")
+            if batch.step % EVAL_EVERY == 0 or batch.step == args.steps:
+                score = evaluate(run.session, metrics, net.x, net.y, test)
+                run.log("", batch.step, accuracy=score["accuracy"])
+    return {"accuracy": score["accuracy"], "test_loss": score["loss"], "train_loss": loss,
+            "ms_per_step": 1000 * seconds / args.steps, "cpu_ms_per_step": 1000 * cpu / args.steps,
+            "trainable_before": parameters(net.all_variables),
+            "trainable_after": parameters(net.trained), "restored": sorted(net.restored),
+            "run_dir": str(folder)}
+
+
+def print_table(results, flops):
+    names = list(VARIANTS)
+    print(f"\nAccuracy on all {results['test_images']:,} test digits 5-9 after "
+          f"{results['steps']} steps, and wall-clock ms per training step:")
+    print(f"  {'images per digit':<18}" + "".join(f"{VARIANTS[v][0]:>22}" for v in names))
+    for n, row in results["by_size"].items():
+        print(f"  {n:<18}" + "".join(f"{row[v]['accuracy']:>12.4f}{row[v]['ms_per_step']:>7.1f} ms"
+                                     for v in names))
+    print(f"  {'MFLOP per image':<18}" + "".join(f"{flops[v] / 1e6:>22.1f}" for v in names))
+
+
+def what_it_shows(results, flops):
+    """The lesson's conclusions, worded from this run's numbers (not written in advance)."""
+    sizes = list(results["by_size"])
+
+    def against(variant, other):
+        return [results["by_size"][n][variant]["accuracy"]
+                - results["by_size"][n][other]["accuracy"] for n in sizes]
+
+    def listed(diffs):
+        return ", ".join(f"{d:+.3f} at {n}" for d, n in zip(diffs, sizes))
+
+    lines = []
+    gains = against("frozen", "scratch")
+    if max(gains) <= 0:
+        gist = "; here reuse did not pay: from scratch, these few images were enough"
+    elif len(sizes) > 1 and gains[0] > 0 and gains[0] > gains[-1]:
+        gist = "; the fewer the labelled images, the more the reused layers are worth"
+    else:
+        gist = ""
+    lines.append(f"reused, frozen conv layers against scratch: {listed(gains)} images per "
+                 f"digit{gist}")
+    cost = flops["scratch"] / flops["frozen"]
+    lines.append(f"a frozen step does {flops['frozen'] / 1e6:.1f} MFLOP per image against "
+                 f"{flops['scratch'] / 1e6:.1f} for a full one ({cost:.1f}x less): nothing "
+                 f"flows back through the conv layers, where nearly all the arithmetic is")
+    tuned = against("fine_tuned", "frozen")
+    if max(abs(d) for d in tuned) < 0.01:
+        verdict = (f"about the same accuracy, for {cost:.1f}x the arithmetic per step: the "
+                   f"reused conv layers were already right for the new digits")
+    elif min(tuned) > 0:
+        verdict = f"better, for {cost:.1f}x the arithmetic per step"
+    elif max(tuned) < 0:
+        verdict = ("worse: moving the reused layers on so few images fits those images "
+                   "rather than the digits")
+    else:
+        verdict = "neither way wins everywhere"
+    lines.append(f"fine-tuning every layer after the restore, against keeping the conv layers "
+                 f"frozen: {listed(tuned)}: {verdict}")
+    kept = against("frozen_fc4", "frozen")
+    below = [n for n, d in zip(sizes, against("frozen_fc4", "scratch")) if d < 0]
+    lines.append(f"keeping fc4 too (only fc5 new), against a new fc4: {listed(kept)}" +
+                 (f", and below scratch at {', '.join(map(str, below))} images per digit"
+                  if below else "") +
+                 (": fc4 had learnt to tell the digits 0-4 apart, not 5-9; replace the dense "
+                  "layers, where the classification happens, as the slides say"
+                  if max(kept) < 0 else ""))
+    return lines
+
+
+def main(argv=None):
+    p = cli.parser(LESSON, __doc__, epochs=BASE_EPOCHS, batch_size=BATCH_SIZE,
+                   learning_rate=LEARNING_RATE, data_dir=True, summary_every=SUMMARY_EVERY,
+                   learning_rate_help="Adam's step size, for the base and the new layers")
+    for action in p._actions:   # --epochs here means the base's training
+        if action.dest == "epochs":
+            action.help = ("passes over the digits 0-4 when the lesson trains its own base "
+                           "(default: %(default)s)")
+    p.add_argument("--from", dest="base_run", default=None, metavar="RUN",
+                   help="reuse this going_deep run (a folder name under <logdir>/going_deep,"
+                        " trained with e.g. --digits 0-4) as the base; default: train one")
+    p.add_argument("--images-per-digit", type=cli.positive_int, nargs="+",
+                   default=list(IMAGES_PER_DIGIT), metavar="N",
+                   help="labelled images of each digit 5-9 to train on; one comparison per "
+                        "N (default: %(default)s)")
+    p.add_argument("--steps", type=cli.positive_int, default=STEPS,
+                   help="training steps of every few-shot run (default: %(default)s)")
+    args = cli.parse(p, argv)
+    args.images_per_digit = sorted(set(args.images_per_digit))   # one comparison per size
+
+    # 1. Data: the digits 0-4 for the base, a few of 5-9 to learn, all test 5-9 to score
+    base = find_base(args) if args.base_run else None
+    if base:
+        check_fits(base)
+    data = load_mnist(args.data_dir, train_size=args.train_size)
+    print(f"Data: {data.source}")
+    test = only(data.test, NEW_DIGITS)
+    few = {n: few_images(data.train, NEW_DIGITS, n, args.seed) for n in args.images_per_digit}
+    run_dir = new_run_dir(args.logdir, LESSON, args.run_name)
+
+    # 2. The base: reused (--from), or trained here first
+    if base is None:
+        base = train_base(args, data, run_dir / "base")
+    print(f"Base: {base.where}, trained on the digits {going_deep.digits_text(base.digits)}")
+
+    # 3. The few-shot runs: four ways to learn the digits 5-9 from few images
+    flops = {v: flops_per_image(v, base.channels, args.batch_size) for v in VARIANTS}
+    results = {"steps": args.steps, "test_images": len(test), "by_size": {}}
+    for n in args.images_per_digit:
+        results["by_size"][n] = {}
+        for variant in VARIANTS:
+            r = train_variant(args, variant, base, few[n], test,
+                              run_dir / f"{n}_per_digit" / variant)
+            results["by_size"][n][variant] = r
+            print(f"  {n} per digit, {variant:<10} trainable parameters "
+                  f"{r['trainable_before']:,} -> {r['trainable_after']:,}, "
+                  f"accuracy {r['accuracy']:.4f}, {r['ms_per_step']:.1f} ms/step")
+    print_table(results, flops)
+    conclusions = what_it_shows(results, flops)
+    print("\nWhat it shows:")
+    for line in conclusions:
+        print(f"  - {line}")
+
+    # 4. TensorBoard
+    board.show(args, run_dir)
+    return {**results, "flops_per_image": flops, "conclusions": conclusions,
+            "base": base.where, "base_checkpoint": base.checkpoint,
+            "base_result": base.result, "run_dir": str(run_dir)}
+
+
+if __name__ == "__main__":
+    cli.run(main)

@@ -1,0 +1,222 @@
+"""Lesson transfer_learning: which layers each variant restores and trains, that frozen
+layers stay frozen and cost less arithmetic, bad --from values, and (slow) the comparison
+on full MNIST."""
+
+import json
+import os
+import subprocess
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lessons import going_deep, transfer_learning as lesson
+from tfgraph import new_graph, tf
+from tfgraph.data.mnist import Split
+from tfgraph.errors import UserError
+
+ROOT = Path(__file__).resolve().parent.parent
+CONV = [f"conv{b}_{i}/{v}" for b in (1, 2, 3) for i in (1, 2) for v in ("weights", "biases")]
+FC4, FC5 = ["fc4/weights", "fc4/biases"], ["fc5/weights", "fc5/biases"]
+
+
+def build(variant, **kwargs):
+    graph = new_graph(0)
+    with graph.as_default():
+        net = lesson.build_graph(variant, **kwargs)
+    return graph, net
+
+
+@pytest.mark.parametrize("variant, restored, trained, after", [
+    ("scratch", [], CONV + FC4 + FC5, 146_293),
+    ("frozen", CONV, FC4 + FC5, 74_501),
+    ("fine_tuned", CONV, CONV + FC4 + FC5, 146_293),
+    ("frozen_fc4", CONV + FC4, FC5, 645),
+])
+def test_each_variant_restores_and_trains_its_layers(variant, restored, trained, after):
+    graph, net = build(variant)
+    assert sorted(net.restored) == sorted(restored)
+    assert all(net.restored[name].op.name == ("base/" if name.startswith("conv") else "head/")
+               + name for name in restored)
+    assert sorted(lesson.checkpoint_name(v) for v in net.trained) == sorted(trained)
+    assert lesson.parameters(net.all_variables) == 146_293       # fc5: 128 x 5 + 5
+    assert lesson.parameters(net.trained) == after
+    assert net.logits.shape.as_list() == [None, 5] and net.targets.shape.as_list() == [None, 5]
+    assert (net.restorer is None) == (variant == "scratch")
+    # No backward pass through a frozen convolution: its gradient ops are never built.
+    backward_conv = [op for op in graph.get_operations()
+                     if op.type == "Conv2DBackpropFilter" and op.name.startswith("gradients/")]
+    assert bool(backward_conv) == (variant in ("scratch", "fine_tuned"))
+    scopes = {op.name.split("/")[0] for op in graph.get_operations()}
+    assert {"inputs", "base", "head", "cross_entropy", "gradients", "adam_trainer",
+            "evaluation"} <= scopes
+
+
+def test_targets_are_the_columns_of_digits_5_to_9():
+    graph, net = build("frozen")
+    labels = np.eye(10, dtype=np.float32)[[5, 9, 7]]
+    with tf.compat.v1.Session(graph=graph) as sess:
+        targets = sess.run(net.targets, {net.y: labels})
+    np.testing.assert_array_equal(targets.argmax(axis=1), [0, 4, 2])
+
+
+def test_a_frozen_step_needs_far_less_arithmetic():
+    """The deterministic stand-in for "a frozen step is at least 1.5x cheaper": the floating-
+    point operations of one training step, counted from the graph (wall-clock time is
+    measured and printed by the lesson and the benchmark, never asserted)."""
+    full = lesson.flops_per_image("scratch", going_deep.CHANNELS)
+    frozen = lesson.flops_per_image("frozen", going_deep.CHANNELS)
+    assert lesson.flops_per_image("fine_tuned", going_deep.CHANNELS) == full
+    print(f"MFLOP per image per step: full {full / 1e6:.1f}, frozen {frozen / 1e6:.1f}")
+    assert full >= 1.5 * frozen
+    # forward about 2 x 7.41 million multiply-adds; a full step about three times that
+    assert 14e6 < frozen < 16.5e6 and 2.5 * frozen < full < 3.2 * frozen
+
+
+def save_base(folder, channels=going_deep.CHANNELS, digits=(0, 1, 2, 3, 4)):
+    """A going_deep run folder holding an (untrained) checkpoint and its flags.json."""
+    graph = new_graph(1)
+    with graph.as_default():
+        going_deep.build_graph(channels=channels)
+        init = tf.compat.v1.global_variables_initializer()
+        saver = tf.compat.v1.train.Saver()
+    (folder / "checkpoints").mkdir(parents=True)
+    with tf.compat.v1.Session(graph=graph) as sess:
+        sess.run(init)
+        with graph.as_default():
+            path = saver.save(sess, str(folder / "checkpoints" / "model.ckpt"), global_step=0,
+                              write_meta_graph=False)
+        values = {v.op.name: sess.run(v) for v in graph.get_collection("variables")}
+    (folder / "flags.json").write_text(json.dumps({"digits": list(digits),
+                                                   "channels": channels}))
+    return path, values
+
+
+def test_frozen_layers_keep_the_restored_weights_and_the_new_ones_learn(tmp_path):
+    path, saved = save_base(tmp_path / "base")
+    rng = np.random.default_rng(0)
+    train = Split(rng.random((40, 784), dtype=np.float32), rng.integers(5, 10, 40))
+    args = Namespace(lesson="transfer_learning", logdir=tmp_path, run_name=None, seed=0,
+                     learning_rate=0.01, batch_size=20, steps=6, summary_every=3)
+    base = lesson.Base(path, (0, 1, 2, 3, 4), going_deep.CHANNELS, "a test base", {})
+    graph, net = build("frozen")
+    with graph.as_default():
+        init = tf.compat.v1.global_variables_initializer()
+    with tf.compat.v1.Session(graph=graph) as sess:
+        sess.run(init)
+        with graph.as_default():
+            net.restorer.restore(sess, path)
+        before = {v.op.name: sess.run(v) for v in net.all_variables}
+        for name, variable in net.restored.items():        # restored: the base's values
+            np.testing.assert_array_equal(before[variable.op.name], saved[name])
+        step = sess.make_callable(net.train_op, [net.x, net.y])
+        for _ in range(3):
+            step(train.images[:20], train.one_hot()[:20])
+        after = {v.op.name: sess.run(v) for v in net.all_variables}
+    for name in before:
+        unchanged = np.array_equal(before[name], after[name])
+        assert unchanged == name.startswith("base/"), name   # frozen, or learning
+    result = lesson.train_variant(args, "frozen", base, train, train, tmp_path / "run")
+    assert result["trainable_after"] == 74_501 and np.isfinite(result["train_loss"])
+
+
+@pytest.mark.parametrize("make, words", [
+    ("missing", ["no run named 'nope'"]),
+    ("no_checkpoint", ["has no checkpoint"]),
+    ("saw_new_digits", ["0-9", "include the new digits 5-9", "--digits 0-4"]),
+])
+def test_bad_from_is_one_line_exit_2_and_writes_nothing(tmp_path, make, words):
+    runs = tmp_path / "going_deep"
+    run = runs / "nope" if make == "missing" else runs / "base"
+    if make != "missing":
+        (run / "checkpoints").mkdir(parents=True)
+        (run / "flags.json").write_text(json.dumps({"digits": list(range(10))}))
+        if make == "saw_new_digits":
+            (run / "checkpoints" / "checkpoint").write_text('model_checkpoint_path: "x"\n')
+    before = sorted(tmp_path.rglob("*"))
+    proc = subprocess.run([sys.executable, "-m", "lessons.transfer_learning", "--logdir",
+                           str(tmp_path), "--from", run.name], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "TFGRAPH_OFFLINE": "1"})
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert all(word in lines[0] for word in words), lines[0]
+    assert sorted(tmp_path.rglob("*")) == before, "nothing written"
+
+
+@pytest.mark.parametrize("channels, words", [(8, ["shape", "do not fit"])])
+def test_a_checkpoint_whose_layers_do_not_fit_is_refused_before_anything_is_written(
+        tmp_path, channels, words):
+    save_base(tmp_path / "going_deep" / "base", channels=channels)
+    flags = json.loads((tmp_path / "going_deep" / "base" / "flags.json").read_text())
+    flags["channels"] = going_deep.CHANNELS          # says 16, holds layers of 8 channels
+    (tmp_path / "going_deep" / "base" / "flags.json").write_text(json.dumps(flags))
+    before = sorted(tmp_path.rglob("*"))
+    with pytest.raises(UserError) as refused:
+        lesson.main(["--logdir", str(tmp_path), "--from", "base"])
+    assert all(word in str(refused.value) for word in words), refused.value
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize("flags, words", [
+    (["--images-per-digit", "0"], ["--images-per-digit", "greater than 0"]),
+    (["--images-per-digit", "ten"], ["--images-per-digit", "whole number"]),
+    (["--steps", "-1"], ["--steps"]),
+])
+def test_bad_flags_are_one_line_and_exit_2(tmp_path, flags, words):
+    proc = subprocess.run([sys.executable, "-m", "lessons.transfer_learning", "--logdir",
+                           str(tmp_path), *flags], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and all(word in lines[0] for word in words), proc.stderr
+    assert not list(tmp_path.rglob("*"))
+
+
+def test_few_images_picks_n_of_each_new_digit_and_says_when_there_are_too_few():
+    labels = np.arange(100) % 10
+    split = Split(np.zeros((100, 784), np.float32), labels)
+    few = lesson.few_images(split, lesson.NEW_DIGITS, 3, seed=0)
+    assert sorted(few.labels) == sorted([5, 6, 7, 8, 9] * 3)
+    assert np.array_equal(few.labels, lesson.few_images(split, lesson.NEW_DIGITS, 3, 0).labels)
+    with pytest.raises(UserError, match="only 10 training images of the digit 5"):
+        lesson.few_images(split, lesson.NEW_DIGITS, 11, seed=0)
+
+
+# -- slow: the lesson's own claims --------------------------------------------------------------
+
+@pytest.mark.slow
+def test_defaults_on_full_mnist_reuse_beats_scratch_with_few_images(
+        tmp_path, shared_mnist_full_dir, events):
+    result = lesson.main(["--data-dir", str(shared_mnist_full_dir), "--logdir", str(tmp_path)])
+    by = result["by_size"]
+    table = {n: {v: round(r["accuracy"], 4) for v, r in row.items()} for n, row in by.items()}
+    print(f"accuracy on test digits 5-9: {table}; base {result['base_result']['test_accuracy']}")
+    assert result["base_result"]["test_accuracy"] >= 0.995      # digits 0-4
+    assert by[10]["frozen"]["accuracy"] >= by[10]["scratch"]["accuracy"] + 0.04
+    assert by[30]["frozen"]["accuracy"] >= by[30]["scratch"]["accuracy"]
+    assert by[100]["frozen"]["accuracy"] >= by[100]["scratch"]["accuracy"]
+    assert by[10]["frozen"]["trainable_after"] < by[10]["frozen"]["trainable_before"]
+    run = Path(result["run_dir"])
+    frozen = events(run / "10_per_digit" / "frozen")
+    tuned = events(run / "10_per_digit" / "fine_tuned")
+
+    def backward_conv(acc):
+        return [n.name for n in acc.Graph().node if n.op == "Conv2DBackpropFilter"]
+    assert not backward_conv(frozen) and backward_conv(tuned)
+    assert [e.step for e in frozen.Scalars("accuracy")] == [100, 200, 300]
+
+
+@pytest.mark.slow
+def test_from_reuses_a_going_deep_run_and_trains_no_base(tmp_path, shared_mnist_dir):
+    base = going_deep.main(["--data-dir", str(shared_mnist_dir), "--logdir", str(tmp_path),
+                            "--digits", "0-4", "--epochs", "1", "--train-size", "2000",
+                            "--run-name", "base"])
+    name = Path(base["run_dir"]).name
+    result = lesson.main(["--data-dir", str(shared_mnist_dir), "--logdir", str(tmp_path),
+                          "--from", name, "--images-per-digit", "5", "--steps", "20"])
+    assert result["base"] == f"going_deep run {name}" and result["base_result"] == {}
+    assert not (Path(result["run_dir"]) / "base").exists()
+    assert set(result["by_size"][5]) == set(lesson.VARIANTS)

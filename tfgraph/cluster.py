@@ -1,0 +1,471 @@
+"""A TensorFlow cluster as processes: the `--cluster` flag, free ports, starting every task on
+this machine, streaming their output, bounded waits, and never leaving a process behind.
+
+TensorFlow's distributed runtime (lesson `distributed`) runs one process per *task*: the
+parameter servers (job `ps`) hold the variables, the workers (job `worker`) compute. On a
+real cluster each task is started by hand on its own machine; on one machine
+`LocalCluster` starts them all:
+
+    with LocalCluster(command, workers=2) as cluster:   # ps:0, worker:0, worker:1
+        outcome = cluster.wait()                        # the chief's result, who died
+
+Every task runs in its own process session, so the terminal's Ctrl-C reaches only the
+launcher, which then stops the tasks in order (the chief first, so it can save a
+checkpoint); a task also dies with its launcher (Linux's parent-death signal), so not even
+a `kill -9` of the launcher leaves one running. Tasks talk back to the launcher through
+marked lines on their standard output (`emit`), and the launcher talks to the chief
+through its standard input (`LocalCluster.tell`, `listen`).
+
+Nothing here imports TensorFlow.
+"""
+
+import ctypes
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+
+from tfgraph.errors import UserError
+
+JOBS = ("ps", "worker")
+CONTROL = "@tfgraph-cluster "       # a line a task writes for its launcher, not for people
+PARENT_ENV = "TFGRAPH_CLUSTER_PARENT"
+STOP_SECONDS = 10       # a task asked to stop gets this long before SIGKILL
+CHIEF_STOP_SECONDS = 30  # the chief, interrupted, saves a checkpoint first
+FINISH_SECONDS = 30     # after the chief's result, the other workers get this long to end
+
+
+class TaskDied(UserError):
+    """A task of the cluster ended before its work was done: exit code 1, one line."""
+
+    exit_code = 1
+
+
+# -- the --cluster flag ----------------------------------------------------------------------
+
+def parse_address(text):
+    """"host:port" -> ("host", port); raises ValueError with a reason."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not host:
+        raise ValueError(f"{text!r} is not HOST:PORT")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{text!r} has no port between 1 and 65535")
+    return host, int(port)
+
+
+def job_flag(text):
+    """An argparse type for one item of `--cluster`: "worker=HOST:PORT,HOST:PORT"."""
+    import argparse
+    job, sep, addresses = text.partition("=")
+    if not sep or job not in JOBS:
+        raise argparse.ArgumentTypeError(
+            f"expected JOB=HOST:PORT[,HOST:PORT...] with JOB one of {', '.join(JOBS)}, "
+            f"got {text!r}")
+    tasks = addresses.split(",")
+    try:
+        for address in tasks:
+            parse_address(address)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"in {text!r}: {e}") from None
+    return job, tasks
+
+
+def cluster_spec(items):
+    """The parsed `--cluster` items -> {"ps": [addresses], "worker": [addresses]}.
+
+    Both jobs are needed, each named once, and no address may serve two tasks.
+    """
+    spec = {}
+    for job, tasks in items:
+        if job in spec:
+            raise UserError(f"--cluster names the job {job} twice; list its tasks once, "
+                            f"comma-separated: {job}=HOST:PORT,HOST:PORT")
+        spec[job] = tasks
+    missing = [job for job in JOBS if job not in spec]
+    if missing:
+        raise UserError(f"--cluster lacks the job {' and '.join(missing)}: it needs "
+                        f"ps=HOST:PORT and worker=HOST:PORT[,HOST:PORT...]")
+    addresses = [a for job in JOBS for a in spec[job]]
+    twice = sorted({a for a in addresses if addresses.count(a) > 1})
+    if twice:
+        raise UserError(f"--cluster gives {', '.join(twice)} to two tasks; every task "
+                        f"needs its own port")
+    return {job: spec[job] for job in JOBS}
+
+
+def spec_flag(spec):
+    """{"ps": [...], "worker": [...]} -> the `--cluster` words that give it back."""
+    return [f"{job}={','.join(spec[job])}" for job in JOBS]
+
+
+# -- ports -------------------------------------------------------------------------------------
+
+def free_ports(count, host="127.0.0.1"):
+    """`count` different ports nobody listens on now (held together, so they differ)."""
+    sockets = []
+    try:
+        for _ in range(count):
+            s = socket.socket()
+            s.bind((host, 0))
+            sockets.append(s)
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def port_taken(port):
+    """True if this machine cannot listen on `port` (another program has it)."""
+    with socket.socket() as s:
+        try:
+            s.bind(("", port))
+        except OSError:
+            return True
+    return False
+
+
+def answers(address, seconds=1.0):
+    """True if something accepts a TCP connection at "host:port" within `seconds`."""
+    host, port = parse_address(address)
+    try:
+        with socket.create_connection((host, port), timeout=seconds):
+            return True
+    except OSError:
+        return False
+
+
+def wait_until_answering(addresses, seconds, what):
+    """Wait until every "host:port" accepts connections; UserError after `seconds`."""
+    deadline = time.monotonic() + seconds
+    waiting = list(addresses)
+    while waiting:
+        waiting = [a for a in waiting if not answers(a, 0.5)]
+        if not waiting:
+            return
+        if time.monotonic() > deadline:
+            raise UserError(f"{what(waiting[0])} did not answer within {seconds:g} s (is it "
+                            f"started, and is --cluster the same on every task?)")
+        time.sleep(0.2)
+
+
+def bounded(fn, seconds, message):
+    """Run `fn()` but give up after `seconds`: its result, or UserError(message).
+
+    For calls that TensorFlow does not time out itself (a session's first contact with a
+    server that does not answer waits forever). On a timeout the call is left running in a
+    daemon thread: the task ends with `os._exit`, which takes it along.
+    """
+    outcome = {}
+
+    def call():
+        try:
+            outcome["value"] = fn()
+        except BaseException as e:  # handed to the waiting thread
+            outcome["error"] = e
+
+    thread = threading.Thread(target=call, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise UserError(message)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+# -- inside a task -------------------------------------------------------------------------------
+
+def emit(kind, **data):
+    """Tell the launcher something (a result, the run folder) on one marked line; nothing
+    in a task started by hand, which has no launcher to read it."""
+    if not started_by_launcher():
+        return
+    print(CONTROL + json.dumps({"kind": kind, **data}, default=_plain), flush=True)
+
+
+def _plain(value):
+    """numpy numbers (int64, float32) as the Python numbers JSON knows."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} cannot be sent to the launcher")
+
+
+def started_by_launcher():
+    """True in a task started by a `LocalCluster` (not by hand on a machine of a cluster)."""
+    return bool(os.environ.get(PARENT_ENV))
+
+
+def listen(on_line):
+    """Call `on_line(text)` for every line the launcher writes to this task (a daemon thread).
+
+    Only in a task started by a `LocalCluster`: one started by hand in a terminal must not
+    read the terminal (a background job that reads it is stopped by the shell)."""
+    if not started_by_launcher():
+        return
+
+    def read():
+        for line in sys.stdin:
+            on_line(line.strip())
+    threading.Thread(target=read, daemon=True).start()
+
+
+def die_with_parent():
+    """Started by a `LocalCluster`: end this process when the launcher ends, however it ends.
+
+    Linux's PR_SET_PDEATHSIG delivers SIGKILL when the parent dies; if it already died
+    before this call, end now. Elsewhere (or when started by hand) this does nothing.
+    """
+    parent = os.environ.get(PARENT_ENV)
+    if not parent:
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)        # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != int(parent):
+        os._exit(1)
+
+
+def end_process(code=0):
+    """End a task now. A TensorFlow server cannot be shut down: its threads would keep a
+    normal exit waiting forever, so flush what was printed and leave with `os._exit`."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
+# -- the launcher ------------------------------------------------------------------------------
+
+def how_it_ended(code):
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exited with code {code}"
+
+
+class Task:
+    """One process of the cluster, its output streamed with its name in front."""
+
+    def __init__(self, job, index, argv, env, printer, error_prefix):
+        self.job, self.index = job, index
+        self.name = f"{job}:{index}"
+        self.messages = {}          # kind -> data, from the task's marked lines
+        self.error = None           # the one-line error it ended with (a learner's mistake)
+        self.reported = False       # its end has been dealt with
+        self._print, self._error_prefix = printer, error_prefix
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True, bufsize=1, env=env,
+                                     start_new_session=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+
+    def _read(self):
+        for line in self.proc.stdout:
+            line = line.rstrip("\n")
+            if line.startswith(CONTROL):
+                try:
+                    data = json.loads(line[len(CONTROL):])
+                    self.messages[data.pop("kind")] = data
+                    continue
+                except (ValueError, KeyError):
+                    pass
+            if self._error_prefix and line.startswith(self._error_prefix):
+                self.error = line[len(self._error_prefix):]
+                continue
+            self._print(f"[{self.name}] {line}")
+
+    @property
+    def code(self):
+        return self.proc.poll()
+
+    def tell(self, text):
+        """Write a line to the task's standard input (ignored if it has ended)."""
+        try:
+            self.proc.stdin.write(text + "\n")
+            self.proc.stdin.flush()
+        except (OSError, ValueError):
+            pass
+
+    def send(self, sig):
+        if self.proc.poll() is None:
+            try:
+                self.proc.send_signal(sig)
+            except ProcessLookupError:
+                pass
+
+    def stop(self, sig=signal.SIGTERM, seconds=STOP_SECONDS):
+        """Send `sig`, wait up to `seconds`, then SIGKILL; returns its exit code."""
+        self.send(sig)
+        try:
+            return self.proc.wait(seconds)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return self.proc.wait(STOP_SECONDS)
+
+
+@dataclass
+class Outcome:
+    """How a local cluster's run ended."""
+    result: dict                                # what the chief reported
+    workers: dict = field(default_factory=dict)  # "worker:i" -> what it reported
+    died: list = field(default_factory=list)     # ["worker:1 (killed by SIGKILL)", ...]
+
+
+class LocalCluster:
+    """Every task of a one-machine cluster as its own process, on free localhost ports.
+
+    command(job, index, spec) -> argv: how to start one task, given the cluster
+      {"ps": [addresses], "worker": [addresses]}.
+    The chief is worker 0: its end (with a "result" message) ends the run. A non-chief
+    worker that ends is announced to the chief (`ended worker:<i> <exit code>` on its
+    standard input); one that dies is reported, and the others go on. A parameter server
+    or chief that dies, or any task that ends with a learner's mistake (exit code 2),
+    stops everything. Leaving the `with` block stops whatever still runs: SIGTERM, then
+    SIGKILL after a bounded wait. Start it from a thread that outlives the cluster (the
+    main thread): the parent-death signal follows the thread that started the tasks.
+    """
+
+    def __init__(self, command, workers=2, ps=1, host="127.0.0.1", out=None,
+                 error_prefix=None, env=None):
+        ports = free_ports(ps + workers, host)
+        self.spec = {"ps": [f"{host}:{p}" for p in ports[:ps]],
+                     "worker": [f"{host}:{p}" for p in ports[ps:]]}
+        self._command = command
+        self._out = out or sys.stdout
+        self._lock = threading.Lock()
+        self._error_prefix = error_prefix
+        self._env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1",
+                     PARENT_ENV: str(os.getpid())}
+        self.tasks = []
+
+    def say(self, text):
+        with self._lock:
+            print(text, file=self._out, flush=True)
+
+    @property
+    def chief(self):
+        return self._by_job("worker")[0]
+
+    def _by_job(self, job):
+        return [t for t in self.tasks if t.job == job]
+
+    def __enter__(self):
+        try:
+            # Every process first, then the readers: no thread runs while we fork.
+            for job in JOBS:
+                for index in range(len(self.spec[job])):
+                    self.tasks.append(Task(job, index, self._command(job, index, self.spec),
+                                           self._env, self.say, self._error_prefix))
+            for task in self.tasks:
+                task.reader.start()
+        except BaseException:
+            self.stop_all()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_all()
+        return False
+
+    # -- waiting ------------------------------------------------------------------------------
+    def wait(self, poll=0.1):
+        """Wait for the run to end; returns an `Outcome`, or raises `UserError` (a task's
+        one-line complaint), `TaskDied` (the chief or a parameter server died) or
+        `KeyboardInterrupt` (Ctrl-C: the chief was asked to save, everything stopped)."""
+        died = []
+        try:
+            while True:
+                for task in self.tasks:
+                    if task.code is not None and not task.reported:
+                        task.reported = True
+                        self._ended(task, died)
+                if self.chief.reported:
+                    break
+                time.sleep(poll)
+            self._let_workers_finish(died)
+        except KeyboardInterrupt:
+            self.interrupt()
+            raise
+        self.stop_all()
+        return Outcome(self.chief.messages["result"],
+                       {t.name: t.messages.get("result") for t in self._by_job("worker")},
+                       died)
+
+    def _ended(self, task, died):
+        task.reader.join(5)     # its last lines (its error, its result) are read
+        code = task.code
+        if code == 2 and task.error:
+            self.stop_all()
+            raise UserError(task.error)
+        if task.job == "ps":
+            # A parameter server ends by itself (code 0) only once every worker is done.
+            if code != 0:
+                self.stop_all()
+                raise TaskDied(f"the parameter server {task.name} {how_it_ended(code)}: "
+                               f"the workers cannot go on without their variables")
+            return
+        if task is self.chief:
+            if code == 0 and "result" in task.messages:
+                return
+            self.stop_all()
+            hint = self.chief.messages.get("run", {}).get("hint", "")
+            raise TaskDied(f"the chief {task.name} {how_it_ended(code)}: stopped the other "
+                           f"tasks{'; ' + hint if hint else ''}")
+        if code != 0:
+            died.append(f"{task.name} ({how_it_ended(code)})")
+            self.say(f"{task.name} {how_it_ended(code)}; the other workers go on without it")
+        self.chief.tell(f"ended {task.name} {code}")
+
+    def _let_workers_finish(self, died):
+        deadline = time.monotonic() + FINISH_SECONDS
+        for task in self._by_job("worker"):
+            while task.code is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if task.code is None:
+                task.stop()
+                died.append(f"{task.name} (did not finish within {FINISH_SECONDS} s of the "
+                            f"chief; stopped)")
+            elif not task.reported and task.code != 0:
+                died.append(f"{task.name} ({how_it_ended(task.code)})")
+            task.reported = True
+
+    # -- stopping -----------------------------------------------------------------------------
+    def interrupt(self):
+        """Ctrl-C: the chief first (it saves a checkpoint), then everybody else."""
+        if self.tasks:
+            self.chief.stop(signal.SIGINT, CHIEF_STOP_SECONDS)
+            self.chief.reader.join(5)
+        self.stop_all()
+
+    def stop_all(self):
+        """Stop every task still running (workers before parameter servers), bounded."""
+        alive = [t for t in sorted(self.tasks, key=lambda t: t.job != "worker")
+                 if t.code is None]
+        for task in alive:
+            task.send(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_SECONDS
+        for task in alive:
+            try:
+                task.proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                task.proc.kill()
+                task.proc.wait(STOP_SECONDS)
+        for task in self.tasks:
+            task.reader.join(2)
+            for stream in (task.proc.stdin, task.proc.stdout):
+                try:
+                    stream.close()
+                except (OSError, ValueError):
+                    pass
