@@ -349,8 +349,8 @@ def main(argv=None):
         weighted_sum, output = sess.run([net.weighted_sum, net.output],
                                         {net.x: np.float32(args.inputs)})
         points = np.concatenate([CURVE_X, np.float32(TABLE_X)])
-        values, derivatives = sess.run([net.values, {k: v for k, v in net.derivatives.items()
-                                                      if v is not None}],
+        found = {k: v for k, v in net.derivatives.items() if v is not None}
+        values, derivatives = sess.run([net.values, found],
                                        {net.curve_x: points})
         same_sum = sess.run(net.values, {net.curve_x: np.float32([weighted_sum])})
         no_gradient = {name for name, d in net.derivatives.items() if d is None}

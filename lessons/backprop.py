@@ -1,4 +1,4 @@
-"""Lesson 2 — how learning happens: backpropagation in four steps ("Como o aprendizado acontece?")
+"""Lesson 4 — how learning happens: backpropagation in four steps ("Como o aprendizado acontece?")
 
 The slide lists backpropagation (Rumelhart et al., 1986) as four steps:
 
@@ -9,7 +9,7 @@ The slide lists backpropagation (Rumelhart et al., 1986) as four steps:
                                                  output back to the input)
     4. Ajuste pequeno de cada um dos pesos       a small step of gradient descent
 
-This lesson writes each step as graph ops, on lesson 1's park table, with a network that can
+This lesson writes each step as graph ops, on lesson perceptron_park's park table, with a network that can
 learn by gradients: two inputs -> a hidden layer of 2 sigmoid neurons -> 1 sigmoid output
 (a step function has no slope to follow, so backpropagation needs a smooth activation).
 Step 3 is written out by hand, layer by layer, and checked at every step against what
@@ -116,7 +116,7 @@ def main(argv=None):
                    help="the day to ask about after training (default: -1 1, raining but rich)")
     args = cli.parse(p, argv)
 
-    # 1. Data: lesson 1's six rows, all of them in every step
+    # 1. Data: the park table's six rows, all of them in every step
     rows_x, rows_y = park.table()
     feed_y = rows_y[:, None]                                           # [6, 1]
 
@@ -151,7 +151,7 @@ def main(argv=None):
     undecided = abs(answer - 0.5) < 0.1
     print(f"\n{park.describe(*args.predict)}: output {answer:.3f} -> "
           + ("undecided: no training row is like this day, and it lies on the line between "
-             "the yes and the no rows (lesson 1's step rule, 'fire when the sum >= 0', "
+             "the yes and the no rows (perceptron_park's step rule, 'fire when the sum >= 0', "
              "breaks the tie with vamos!)" if undecided else park.ANSWER[int(answer > 0.5)]))
 
     # 4. TensorBoard

@@ -621,8 +621,8 @@ def launch(args):
                         f"machine (on a real cluster, give their addresses in --cluster)")
     mode = "synchronous" if args.sync else "asynchronous"
     # The tasks import this lesson as the launcher does, installed or not.
-    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
-                                                      os.environ.get("PYTHONPATH")]))}
+    paths = [str(ROOT), os.environ.get("PYTHONPATH")]
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, paths))}
     with cluster.LocalCluster(lambda job, i, spec: task_command(args, job, i, spec),
                               workers=args.workers, error_prefix=f"python -m lessons.{LESSON}"
                               f": error: ", env=env) as local:

@@ -1,4 +1,4 @@
-"""Lesson 5 — a dense network reads digits ("Uma rede Densa")
+"""Lesson 8 — a dense network reads digits ("Uma rede Densa")
 
 The network on the slide "Tensorflow", built by hand: pixels -> a ReLU layer -> a logit
 layer -> softmax cross-entropy -> gradients -> an SGD trainer with learning rate 0.01.

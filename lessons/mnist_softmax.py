@@ -1,4 +1,4 @@
-"""Lesson 4 — reading digits with logits and softmax ("Logits?!")
+"""Lesson 7 — reading digits with logits and softmax ("Logits?!")
 
 The hands-on part of the talk, "Criando e treinando Redes Neurais": recognise handwritten
 digits (MNIST, 28x28 pixels) with the smallest network there is — one layer of 10 neurons,

@@ -1,4 +1,4 @@
-"""Lesson 1 — one perceptron decides: shall we go to the park? ("Uma rede neural simples")
+"""Lesson 3 — one perceptron decides: shall we go to the park? ("Uma rede neural simples")
 
 The slides "Dados de treino" and "Uma rede neural simples", exactly: two inputs, x1 = the
 weather (-1 Chovendo, 0 Nublado, 1 Sol) and x2 = the money (-1 Falido, 0 Ok de grana,

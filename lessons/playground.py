@@ -17,7 +17,8 @@ nn.ts, state.ts, playground.ts), and what this lesson does the same way:
             its network now ignores and this lesson uses.)
   network   --network-shape 4,2 (neurons per hidden layer; "" for none; up to 6 layers of
             8, as the Playground's buttons allow), --activation relu, tanh, sigmoid or
-            linear; one output neuron, tanh for classification, linear for regression. Weights start uniform in [-0.5, 0.5), biases at 0.1 (--init-zero: 0).
+            linear; one output neuron, tanh for classification, linear for regression.
+            Weights start uniform in [-0.5, 0.5), biases at 0.1 (--init-zero: 0).
   loss      the square error 0.5 (output - label)^2, averaged over the points: the numbers
             the Playground prints and plots, for the training and the test points.
   training  one epoch = one tick of the Playground's "Epoch" counter: the training points in
@@ -551,8 +552,8 @@ def main(argv=None):
 def experiment_markdown(settings, args, link, ignored):
     """The Text tab's record of the run: every setting, and the link to try it in the browser."""
     rows = [f"| `{key}` | `{value}` |" for key, value in settings.items()]
-    rows += [f"| `seed` | `{args.seed}`" + (f" (from the link's `{args.seed_text}`)"
-                                             if args.seed_text else "") + " |",
+    origin = f" (from the link's `{args.seed_text}`)" if args.seed_text else ""
+    rows += [f"| `seed` | `{args.seed}`{origin} |",
              f"| `epochs` | `{args.epochs}` |"]
     text = "\n".join(["| setting | value |", "|---|---|", *rows, "", f"Playground: {link}"])
     if ignored:

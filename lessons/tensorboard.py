@@ -1,4 +1,4 @@
-"""Lesson 6 — O poder do Tensorboard: every dashboard, on the dense network of lesson 5
+"""Lesson 11 — O poder do Tensorboard: every dashboard, on the dense network of mnist_dense
 
 The talk ends with TensorBoard, and so does this course. The network is mnist_dense's
 (ReLU layer -> logit layer -> gradients -> SGD trainer); this lesson trains it once per

@@ -1,4 +1,4 @@
-"""Lesson 3 — TensorFlow's three ideas: a graph, a session, tensors ("Tensorflow: Uma Introdução")
+"""Lesson 6 — TensorFlow's three ideas: a graph, a session, tensors ("Tensorflow: Uma Introdução")
 
 The slide "Tensorflow: Uma Introdução", one idea at a time, each shown by running it:
 

@@ -115,8 +115,8 @@ def test_the_neuron_computes_f_of_w_x_plus_b(activation):
     assert out == pytest.approx(ORACLES[activation][0](np.float64(z)), rel=1e-6, abs=1e-6)
 
 
-def test_main_without_the_race_prints_the_table_and_writes_the_figures(tmp_path, events,
-                                                                        capsys):
+def test_main_without_the_race_prints_the_table_and_writes_the_figures(
+        tmp_path, events, capsys):
     result = lesson.main(["--logdir", str(tmp_path), "--compare"])
     out = capsys.readouterr().out
     assert result["comparison"] == []
@@ -129,8 +129,8 @@ def test_main_without_the_race_prints_the_table_and_writes_the_figures(tmp_path,
         assert row["no_gradient"] == (name == "step")
     assert "(tf.gradients: None)" in out and "relu'(0) = 1" in out and "0.25" in out
     acc = events(f"{result['run_dir']}/neuron")
-    assert set(acc.Tags()["images"]) == {"neuron", *(f"functions/{n}" for n in
-                                                      (*lesson.FUNCTIONS, "all"))}
+    figures = (*lesson.FUNCTIONS, "all")
+    assert set(acc.Tags()["images"]) == {"neuron", *(f"functions/{n}" for n in figures)}
     image = acc.Images("functions/relu")[0]
     assert (image.width, image.height) == (640, 400)
     assert {n.name for n in acc.Graph().node} >= {"neuron/pesos", "neuron/vies",

@@ -327,3 +327,16 @@ def test_importing_the_package_and_lessons_does_not_import_tensorflow():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_each_lessons_number_is_its_place_in_the_syllabus():
+    """`python -m lessons` numbers the lessons by SYLLABUS; each docstring's "Lesson N —" and
+    the README's table must say the same (a lesson added in the middle shifts them all)."""
+    import importlib
+    from pathlib import Path
+    from lessons import SYLLABUS
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for number, (name, *_) in enumerate(SYLLABUS, 1):
+        doc = importlib.import_module(f"lessons.{name}").__doc__
+        assert doc.startswith(f"Lesson {number} —"), (name, doc.splitlines()[0])
+        assert f"| {number} | `python -m lessons.{name}` |" in readme, name

@@ -152,12 +152,12 @@ def test_tensorboard_sweep_scores_every_epoch_when_one_batch_is_the_epoch(tmp_pa
 
 
 # README's figures on the offline split (7,200 train + 800 validation / 2,000 test of the real
-# 10k test set), default flags, seed 0: measured 0.926 and 0.936 on the 2-core machine. Same
+# 10k test set), default flags, seed 0: measured 0.926 and 0.9435 on the 2-core machine. Same
 # seed, same data: the only freedom left is the CPU's arithmetic (another CPU's kernels round
 # differently, and 7,200 SGD steps carry that difference on). So the tests hold a floor just
 # under each figure, 4 digits of the 2,000 (0.002), and README says both numbers.
 SOFTMAX_README, SOFTMAX_FLOOR = 0.926, 0.924
-DENSE_README, DENSE_FLOOR = 0.936, 0.934
+DENSE_README, DENSE_FLOOR = 0.9435, 0.9415
 
 
 def test_softmax_defaults_reach_the_readme_figure_on_real_digits(tmp_path, shared_mnist_dir):
@@ -175,4 +175,4 @@ def test_dense_defaults_reach_the_readme_figure_on_real_digits(tmp_path, shared_
 def test_readme_prints_the_figures_and_what_the_tests_hold():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     for figure, floor in ((SOFTMAX_README, SOFTMAX_FLOOR), (DENSE_README, DENSE_FLOOR)):
-        assert f"{figure:.3f}" in readme and f"≥ {floor:.3f}" in readme, (figure, floor)
+        assert f"{figure}" in readme and f"≥ {floor}" in readme, (figure, floor)

@@ -1,2 +1,2 @@
-"""Data the lessons use: the park table (lesson 1), MNIST-format digits, the TensorFlow
+"""Data the lessons use: the park table (lesson perceptron_park), MNIST-format digits, the TensorFlow
 Playground's datasets and settings (lesson playground)."""
