@@ -238,6 +238,13 @@ def matmul_ceiling(model, n, batch_size, replicas=50):
         init = tf.compat.v1.global_variables_initializer()
     config = tf.compat.v1.ConfigProto(intra_op_parallelism_threads=2,
                                       inter_op_parallelism_threads=1)
+    return time_fetch(graph, init, fetch, n, batch_size, replicas, config)
+
+
+def time_fetch(graph, init, fetch, n, batch_size, replicas, config=None):
+    """Run `fetch` back to back for about n examples (`replicas` batches per run), after a
+    warm-up; the ceilings' timing loop."""
+    from tfgraph import tf
     with tf.compat.v1.Session(graph=graph, config=config) as sess:
         sess.run(init)
         sess.run(fetch)                                         # warm-up
@@ -284,14 +291,7 @@ def conv_ceiling(n, batch_size, replicas=2):
                             tf.matmul(g, w, transpose_b=True)]
         fetch = tf.add_n([tf.reshape(o, [-1])[0] for o in outputs])
         init = tf.compat.v1.global_variables_initializer()
-    with tf.compat.v1.Session(graph=graph) as sess:     # TensorFlow's default threads
-        sess.run(init)
-        sess.run(fetch)                                         # warm-up
-        runs = max(1, n // (batch_size * replicas))
-        start, cpu = time.perf_counter(), time.process_time()
-        for _ in range(runs):
-            sess.run(fetch)
-        return timed(runs * replicas * batch_size, start, cpu)
+    return time_fetch(graph, init, fetch, n, batch_size, replicas)   # TF's default threads
 
 
 def step_ceiling(model, n, batch_size):

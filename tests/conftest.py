@@ -65,6 +65,36 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+# -- a learner pressing Ctrl-C -------------------------------------------------------------
+
+def interrupt_lesson(lesson, flags, env=None, timeout=120):
+    """Run `python -m lessons.<lesson> *flags`, press Ctrl-C (SIGINT) as soon as it prints its
+    first progress line ("epoch 1 ..."), and wait for it to end: (returncode, stdout, stderr).
+
+    env: the whole environment (default: this one, with TFGRAPH_OFFLINE=1).
+    """
+    import signal
+    import subprocess
+    import sys
+    proc = subprocess.Popen(
+        [sys.executable, "-m", f"lessons.{lesson}", *flags], cwd=REPO_ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env if env is not None else {**os.environ, "TFGRAPH_OFFLINE": "1"},
+        # a shell without job control starts background jobs with SIGINT ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        for line in proc.stdout:
+            if line.startswith("epoch 1 "):          # training is under way
+                proc.send_signal(signal.SIGINT)
+                break
+        out, err = proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, out, err
+
+
 # -- reading what a lesson wrote ------------------------------------------------------------
 
 def load_events(run_dir):

@@ -93,8 +93,8 @@ def test_readme_prints_the_figure_and_what_the_test_holds():
 def test_the_seed_draws_the_initial_weights_as_the_help_says(tmp_path, capsys):
     runs = [backprop.main(["--logdir", str(tmp_path), "--epochs", "1", "--seed", seed])
             for seed in ("0", "1")]
-    assert runs[0]["errors"] != runs[1]["errors"]       # (same seed, same numbers: see
-                                                        # test_reliability's seed test)
+    # (same seed, same numbers: see test_reliability's seed test)
+    assert runs[0]["errors"] != runs[1]["errors"]
     with pytest.raises(SystemExit):
         backprop.main(["--help"])
     assert "seed of the random initial weights" in " ".join(capsys.readouterr().out.split())

@@ -39,7 +39,7 @@ def ops():
         loss = classify.cross_entropy(logits, labels)
         predicted, accuracy = classify.evaluation(logits, labels)
     with tf.compat.v1.Session(graph=graph) as sess:
-        yield lambda l, y: sess.run([loss, predicted, accuracy], {logits: l, labels: y})
+        yield lambda z, y: sess.run([loss, predicted, accuracy], {logits: z, labels: y})
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -34,7 +34,8 @@ def make_labels(n, offset=0):
 def write_idx_set(folder, n_train=100, n_test=20, suffix=".gz", rows=28, cols=28, names=NAMES):
     """Write four IDX files; returns the arrays written, in NAMES order."""
     folder.mkdir(parents=True, exist_ok=True)
-    arrays = (make_images(n_train, rows, cols, 1), make_labels(n_train), make_images(n_test, rows, cols, 2), make_labels(n_test, 3))
+    arrays = (make_images(n_train, rows, cols, 1), make_labels(n_train),
+              make_images(n_test, rows, cols, 2), make_labels(n_test, 3))
     for name, array in zip(names, arrays):
         write_idx(folder / (name + suffix), array)
     return arrays
@@ -113,7 +114,8 @@ CORRUPT_FILES = {
     "gz that is not gzip": ("labels.gz", struct.pack(">II", LABELS_MAGIC, 1) + b"\x01", "not gzip"),
     "truncated gzip": ("labels.gz", _gz_labels()[:-30], "truncated gzip"),
     "corrupt gzip": ("labels.gz", _gz_labels()[:-8] + b"\xde\xad\xbe\xef" + _gz_labels()[-4:], "corrupt gzip"),
-    "not IDX": ("labels", b"<!DOCTYPE html><html>not found</html>", "not an IDX file: expected magic number 0x000008NN"),
+    "not IDX": ("labels", b"<!DOCTYPE html><html>not found</html>",
+                "not an IDX file: expected magic number 0x000008NN"),
     "web page": ("labels", b"<!DOCTYPE html>\n<html>not found</html>", "starts with text"),
     "too short": ("labels", b"\x00\x00", "too short"),
     "unsupported dtype": ("labels", struct.pack(">II", 0x00000A01, 1) + b"\x01", "unsupported IDX dtype code 0x0a"),
@@ -254,7 +256,8 @@ def test_count_mismatch_names_both_files_and_counts(tmp_path):
     write_idx_set(tmp_path, n_train=100)
     write_idx(tmp_path / "train-labels-idx1-ubyte.gz", make_labels(99))
     message = error_of(load_mnist, tmp_path)
-    assert "train-images-idx3-ubyte.gz has 100 images" in message and "train-labels-idx1-ubyte.gz has 99 labels" in message
+    assert "train-images-idx3-ubyte.gz has 100 images" in message
+    assert "train-labels-idx1-ubyte.gz has 99 labels" in message
 
 
 def test_label_out_of_range_names_file_and_value(tmp_path):

@@ -3,7 +3,6 @@ network's graph, its flags, and (slow) the network learning real digits, Ctrl-C 
 
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import interrupt_lesson
 from lessons import going_deep
 from tfgraph import layers, new_graph, tf
 
@@ -271,17 +271,8 @@ def test_digits_subset_trains_and_tests_on_those_only(tmp_path, shared_mnist_dir
 def test_ctrl_c_saves_and_resume_continues_to_the_same_result(tmp_path, shared_mnist_dir):
     flags = ["--data-dir", str(shared_mnist_dir), "--logdir", str(tmp_path),
              "--train-size", "1500", "--epochs", "2", "--batch-size", "25", "--channels", "4"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lessons.going_deep", *flags, "--run-name", "stopped"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "TFGRAPH_OFFLINE": "1"},
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    for line in proc.stdout:
-        if line.startswith("epoch 1 "):               # training is under way
-            proc.send_signal(signal.SIGINT)
-            break
-    out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
+    returncode, out, err = interrupt_lesson("going_deep", [*flags, "--run-name", "stopped"])
+    assert returncode == 130, err
     assert "Traceback" not in err and "--resume" in err
     (run,) = (tmp_path / "going_deep").iterdir()
     (checkpoint,) = (run / "checkpoints").glob("model.ckpt-*.index")

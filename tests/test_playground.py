@@ -258,13 +258,13 @@ def test_training_matches_the_playgrounds_update_rule(activation, regularization
     layers = [*net.hidden, net.output]
     with tf.compat.v1.Session(graph=graph) as sess:
         sess.run(init)
-        w0, b0 = sess.run([[l.weights for l in layers], [l.biases for l in layers]])
+        w0, b0 = sess.run([[layer.weights for layer in layers], [layer.biases for layer in layers]])
         for epoch in range(1, epochs + 1):
             for batch in pg.update_batches(len(labels), batch_size, epoch):
                 sess.run(net.train_op, {net.points: data.train.points[batch],
                                         net.labels: labels[batch, None]})
-        w1, b1, alive, steps = sess.run([[l.weights for l in layers],
-                                         [l.biases for l in layers], net.alive,
+        w1, b1, alive, steps = sess.run([[layer.weights for layer in layers],
+                                         [layer.biases for layer in layers], net.alive,
                                          net.global_step])
     w_ref, b_ref, dead_ref = playground_reference(w0, b0, activation, inputs, labels, epochs,
                                                   batch_size, lr, regularization, rate)

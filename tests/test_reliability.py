@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shlex
-import signal
 import subprocess
 import sys
 import threading
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import interrupt_lesson
 from lessons import mnist_dense, mnist_softmax
 from tfgraph.data.idx import write_idx
 from tfgraph.errors import UserError
@@ -293,8 +293,8 @@ def test_resume_takes_the_runs_flags_refuses_others_and_appends_to_the_same_run(
 
 @pytest.mark.parametrize("flags_json, words", [
     (None, "has no flags.json"), ("{not json", "has an unreadable flags.json")])
-def test_resume_of_a_run_without_readable_flags_is_refused_in_one_line(tmp_path, flags_json,
-                                                                        words):
+def test_resume_of_a_run_without_readable_flags_is_refused_in_one_line(
+        tmp_path, flags_json, words):
     run = tmp_path / "mnist_dense" / "20260101-000000"
     (run / "checkpoints").mkdir(parents=True)
     if flags_json is not None:
@@ -366,8 +366,8 @@ def _loss_curve(result, events):
     return [e.value for e in acc.Scalars("loss")]
 
 
-def test_same_seed_same_curve_bit_for_bit_other_seed_differs(tmp_path, shared_mnist_dir,
-                                                            events):
+def test_same_seed_same_curve_bit_for_bit_other_seed_differs(
+        tmp_path, shared_mnist_dir, events):
     flags = ["--data-dir", str(shared_mnist_dir), "--logdir", str(tmp_path),
              "--train-size", "1000", "--epochs", "2", "--summary-every", "5", "--hidden", "32",
              "--batch-size", "20"]
@@ -416,8 +416,8 @@ def test_two_lesson_processes_at_once_write_two_runs(tmp_path):
 # -- Ctrl-C keeps the work; --resume continues it ---------------------------------------------
 
 @pytest.mark.slow
-def test_ctrl_c_saves_and_the_printed_command_continues_to_the_same_result(tmp_path,
-                                                                            shared_mnist_dir):
+def test_ctrl_c_saves_and_the_printed_command_continues_to_the_same_result(
+        tmp_path, shared_mnist_dir):
     flags = ["--data-dir", str(shared_mnist_dir), "--logdir", str(tmp_path),
              "--train-size", "2000", "--epochs", "3", "--hidden", "64", "--batch-size", "10",
              "--summary-every", "20"]
@@ -425,17 +425,9 @@ def test_ctrl_c_saves_and_the_printed_command_continues_to_the_same_result(tmp_p
            # `python` is this interpreter, as in the learner's activated environment
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("TFGRAPH_DATA_DIR", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lessons.mnist_dense", *flags, "--run-name", "stopped"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        # a shell without job control starts background jobs with SIGINT ignored
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    for line in proc.stdout:
-        if line.startswith("epoch 1 "):          # training is under way
-            proc.send_signal(signal.SIGINT)
-            break
-    out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
+    returncode, out, err = interrupt_lesson("mnist_dense", [*flags, "--run-name", "stopped"],
+                                            env=env)
+    assert returncode == 130, err
     assert "Traceback" not in err
     (run,) = (tmp_path / "mnist_dense").iterdir()
     checkpoints = list((run / "checkpoints").glob("model.ckpt-*.index"))
@@ -447,7 +439,7 @@ def test_ctrl_c_saves_and_the_printed_command_continues_to_the_same_result(tmp_p
 
     # The line it prints is the shortest that works: no --data-dir, no --train-size... (the
     # run's flags.json has them), run verbatim by a shell, offline.
-    (line,) = [l for l in err.splitlines() if l.startswith("Continue with: ")]
+    (line,) = [text for text in err.splitlines() if text.startswith("Continue with: ")]
     command = line[len("Continue with: "):]
     assert command == (f"python -m lessons.mnist_dense --logdir {shlex.quote(str(tmp_path))} "
                        f"--resume {run.name}")

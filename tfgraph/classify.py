@@ -63,13 +63,8 @@ def sgd(loss, learning_rate, var_list=None):
     var_list: the variables to train (default: every trainable one); the others stay
       frozen, and no gradient is computed for them (lesson transfer_learning).
     """
-    global_step = tf.compat.v1.train.get_or_create_global_step()
-    variables = tf.compat.v1.trainable_variables() if var_list is None else list(var_list)
-    pairs = backward(loss, variables)
-    with tf.name_scope("sgd_trainer"):
-        optimizer = tf.compat.v1.train.GradientDescentOptimizer(learning_rate)
-        train_op = optimizer.apply_gradients(pairs, global_step=global_step, name="train")
-    return train_op, pairs, global_step
+    return _train(loss, var_list, "sgd_trainer",
+                  lambda: tf.compat.v1.train.GradientDescentOptimizer(learning_rate))
 
 
 def adam(loss, learning_rate, var_list=None):
@@ -84,10 +79,17 @@ def adam(loss, learning_rate, var_list=None):
     (lesson transfer_learning). Returns (train_op, [(gradient, variable)], global_step).
     Introduced in lesson `going_deep`.
     """
+    return _train(loss, var_list, "adam_trainer",
+                  lambda: tf.compat.v1.train.AdamOptimizer(learning_rate))
+
+
+def _train(loss, var_list, scope, make_optimizer):
+    """The "gradients" box, then the optimizer's update in its own box `scope`, counting
+    the steps in the global step. Returns (train_op, [(gradient, variable)], global_step)."""
     global_step = tf.compat.v1.train.get_or_create_global_step()
     variables = tf.compat.v1.trainable_variables() if var_list is None else list(var_list)
     pairs = backward(loss, variables)
-    with tf.name_scope("adam_trainer"):
-        optimizer = tf.compat.v1.train.AdamOptimizer(learning_rate)
+    with tf.name_scope(scope):
+        optimizer = make_optimizer()     # inside the box: its slots and update ops too
         train_op = optimizer.apply_gradients(pairs, global_step=global_step, name="train")
     return train_op, pairs, global_step
