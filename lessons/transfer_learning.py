@@ -334,9 +334,14 @@ def what_it_shows(results, flops):
 
     lines = []
     gains = against("frozen", "scratch")
-    if max(gains) <= 0:
-        gist = "; here reuse did not pay: from scratch, these few images were enough"
-    elif len(sizes) > 1 and gains[0] > 0 and gains[0] > gains[-1]:
+    if gains[0] < 0.02:         # no clear gain even with the fewest images
+        gist = ("; here reuse did not clearly pay: from scratch, these few images were "
+                "enough. That happens when the few training images and the test digits come "
+                "from one small pool written by the same people, as on the offline split "
+                "(MNIST's test set cut in two); on full MNIST, whose training digits were "
+                "written by other people than its test digits, the frozen layers gain about "
+                "+0.10 at 10 images per digit (README, 'Going deep')")
+    elif len(sizes) > 1 and gains[0] > gains[-1]:
         gist = "; the fewer the labelled images, the more the reused layers are worth"
     else:
         gist = ""
