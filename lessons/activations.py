@@ -63,9 +63,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from lessons import mnist_dense, mnist_softmax
+from lessons import mnist_dense
 from tfgraph import Run, activations, board, cli, figures, new_graph, tf
 from tfgraph.data.mnist import load_mnist
+from tfgraph.train import fit
 from tfgraph.errors import UserError
 from tfgraph.runs import new_run_dir
 
@@ -225,7 +226,8 @@ def all_figure(x, values, derivatives):
 # -- part 3 --------------------------------------------------------------------------------
 
 def race(args, data, folder, name):
-    """mnist_dense's network with activation `name`, trained by lesson mnist_softmax's loop.
+    """mnist_dense's network with activation `name`, trained by the MNIST lessons' loop
+    (tfgraph.train.fit).
 
     Returns {"activation", "test_accuracy", "test_loss", "moved", "steps", "seconds"}; moved:
     the mean |change| of the hidden layer's weights over the whole training.
@@ -242,7 +244,7 @@ def race(args, data, folder, name):
     started = time.perf_counter()
     with Run(args, graph, writers=("train", "test"), checkpoints=False, folder=folder) as run:
         before = run.session.run(net.hidden.weights)
-        _, scores = mnist_softmax.train(run, net, data, args, summary, splits=("test",))
+        _, scores = fit(run, net, data, args, summary, splits=("test",))
         after = run.session.run(net.hidden.weights)
         steps = run.step
     return {"activation": name, "test_accuracy": scores["test"]["accuracy"],

@@ -60,11 +60,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from lessons import mnist_dense, mnist_softmax
-from tfgraph import Run, board, classify, cli, figures, layers, new_graph, tf
+from lessons import mnist_dense
+from tfgraph import Run, board, classify, cli, figures, layers, new_graph, summaries, tf
 from tfgraph.data.mnist import Mnist, Split, load_mnist
 from tfgraph.errors import UserError
-from tfgraph.train import evaluate, steps_per_epoch
+from tfgraph.train import evaluate, fit, steps_per_epoch
 
 LESSON = "going_deep"
 EPOCHS = 10
@@ -394,7 +394,7 @@ def make_parser():
 
 
 def train_network(args, data, folder=None, other_graphs=None, pictures=True):
-    """Build the digit network, train it with lesson mnist_softmax's loop, test it.
+    """Build the digit network, train it with the MNIST lessons' loop (tfgraph.train.fit), test it.
 
     folder: a new folder for the run instead of a fresh logs/going_deep/<run>/ (lesson
     transfer_learning trains its base here). other_graphs: {sub-run name: tf.Graph} written
@@ -414,7 +414,7 @@ def train_network(args, data, folder=None, other_graphs=None, pictures=True):
                 with other.as_default():     # a FileWriter needs its graph as the default
                     tf.compat.v1.summary.FileWriter(str(run.dir / name), other).close()
         started, cpu = time.perf_counter(), time.process_time()
-        progress, scores = mnist_softmax.train(
+        progress, scores = fit(
             run, net, data, args, summary=None if pictures else net.scalar_summary)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         test = scores.get("test") or evaluate(
@@ -422,8 +422,8 @@ def train_network(args, data, folder=None, other_graphs=None, pictures=True):
         steps = run.step
         wrong, tags, maps = None, [], []
         if pictures:
-            wrong, tags = mnist_dense.log_misclassified(run.session, net, data.test,
-                                                        run.writer("test"), steps)
+            wrong, tags = summaries.log_misclassified(run.session, net, data.test,
+                                                      run.writer("test"), steps)
             maps = log_feature_maps(run.session, net, data.test.images[0],
                                     int(data.test.labels[0]), run.writer("test"), steps)
     return net, run, {

@@ -30,12 +30,9 @@ In TensorBoard (the lesson prints the command):
 
 from typing import NamedTuple
 
-import numpy as np
-
-from lessons import mnist_softmax
 from tfgraph import Run, activations, board, classify, cli, layers, new_graph, summaries, tf
 from tfgraph.data.mnist import load_mnist
-from tfgraph.train import evaluate
+from tfgraph.train import evaluate, fit
 
 LESSON = "mnist_dense"
 EPOCHS = 20
@@ -45,7 +42,7 @@ HIDDEN = 256            # neurons in the ReLU layer
 ACTIVATION = "relu"
 SUMMARY_EVERY = 1000    # steps between training summaries (histograms are not free)
 CLASSES = 10
-MISCLASSIFIED_SHOWN = 12
+MISCLASSIFIED_SHOWN = 12      # misclassified test digits shown in TensorBoard
 
 
 class DenseGraph(NamedTuple):
@@ -98,20 +95,6 @@ def build_graph(learning_rate=LEARNING_RATE, hidden=HIDDEN, activation=ACTIVATIO
                       loss, accuracy, train_op, gradients, global_step, summary)
 
 
-def log_misclassified(session, net, split, writer, step, shown=MISCLASSIFIED_SHOWN):
-    """Write the first misclassified digits of `split` as images tagged with both labels."""
-    predicted = np.concatenate([
-        session.run(net.predicted, {net.x: split.images[i:i + 1000]})
-        for i in range(0, len(split), 1000)])
-    wrong = np.flatnonzero(predicted != split.labels)
-    side = int(np.sqrt(split.images.shape[1]))
-    picks = wrong[:shown]
-    tags = [f"misclassified/{n:02d}_true_{split.labels[i]}_predicted_{predicted[i]}"
-            for n, i in enumerate(picks)]
-    summaries.write_images(writer, split.images[picks].reshape(-1, side, side), tags, step)
-    return len(wrong), tags
-
-
 def main(argv=None):
     p = cli.parser(LESSON, __doc__, epochs=EPOCHS, batch_size=BATCH_SIZE,
                    learning_rate=LEARNING_RATE, data_dir=True, summary_every=SUMMARY_EVERY,
@@ -131,13 +114,15 @@ def main(argv=None):
     with graph.as_default():
         net = build_graph(args.learning_rate, args.hidden, args.activation, data.image_shape)
 
-    # 3. Session: lesson mnist_softmax's training loop, unchanged; only the graph grew
+    # 3. Session: lesson mnist_softmax's training loop (tfgraph.train.fit), unchanged; only
+    #    the graph grew
     with Run(args, graph, writers=("train", "validation", "test")) as run:
-        progress, scores = mnist_softmax.train(run, net, data, args)
+        progress, scores = fit(run, net, data, args)
         test = scores.get("test") or evaluate(   # see mnist_softmax: scored once if possible
             run.session, {"accuracy": net.accuracy, "loss": net.loss}, net.x, net.y, data.test)
         steps = run.step
-        wrong, tags = log_misclassified(run.session, net, data.test, run.writer("test"), steps)
+        wrong, tags = summaries.log_misclassified(run.session, net, data.test,
+                                                  run.writer("test"), steps, MISCLASSIFIED_SHOWN)
     print(f"\nTest accuracy: {test['accuracy']:.4f} on {len(data.test):,} digits never seen "
           f"in training (loss {test['loss']:.4f}), after {steps:,} steps; {wrong} wrong, the "
           f"first {len(tags)} are in TensorBoard's Images tab (test run, misclassified/...)")

@@ -33,8 +33,7 @@ import numpy as np
 
 from tfgraph import Run, activations, board, classify, cli, layers, new_graph, summaries, tf
 from tfgraph.data.mnist import load_mnist
-from tfgraph.train import (Progress, TrainStep, evaluate, evaluate_splits, steps_per_epoch,
-                           training_batches)
+from tfgraph.train import evaluate, fit
 
 LESSON = "mnist_softmax"
 EPOCHS = 5
@@ -103,33 +102,6 @@ def show_one_digit(session, net, split, index=0):
     return {"label": label, "logits": logits[0].tolist(), "probabilities": probs[0].tolist()}
 
 
-def train(run, net, data, args, summary=None, splits=("validation", "test"),
-          learning_rate=None):
-    """The training loop: one mini-batch per step, an evaluation after every epoch.
-
-    Lessons mnist_dense and tensorboard reuse it unchanged: the loop does not care which
-    network it trains, only that `net` has x, y, train_op, loss, accuracy and summary.
-    It starts at the run's global step, so a resumed run continues where it stopped.
-    Returns the `Progress` (last training loss, examples per second) and the scores of the
-    last evaluation ({split: {"accuracy", "loss"}}; empty if no epoch ended here).
-    """
-    train_step = TrainStep(run.session, net.train_op, net.loss, net.x, net.y,
-                           net.summary if summary is None else summary, run.writer("train"),
-                           args.summary_every)
-    progress = Progress(args.epochs * steps_per_epoch(len(data.train), args.batch_size),
-                        learning_rate or args.learning_rate)
-    metrics = {"accuracy": net.accuracy, "loss": net.loss}
-    scores = {}
-    for batch in training_batches(data.train, args.batch_size, args.epochs, args.seed,
-                                  start_step=run.step):
-        progress.update(batch, train_step(batch))          # one session.run: forward,
-        if batch.end_of_epoch:                             # backward, SGD update
-            scores = evaluate_splits(run, metrics, net.x, net.y, data, batch.step, splits)
-            print("  " + ", ".join(f"{name} accuracy {score['accuracy']:.4f}"
-                                   for name, score in scores.items()))
-    return progress, scores
-
-
 def main(argv=None):
     p = cli.parser(LESSON, __doc__, epochs=EPOCHS, batch_size=BATCH_SIZE,
                    learning_rate=LEARNING_RATE, data_dir=True, summary_every=SUMMARY_EVERY,
@@ -152,7 +124,9 @@ def main(argv=None):
 
     # 3. Session: train, then test on digits never seen in training
     with Run(args, graph, writers=("train", "validation", "test")) as run:
-        progress, scores = train(run, net, data, args)
+        # The loop (tfgraph/train.py, `fit`, a dozen lines: read it): one mini-batch per
+        # session.run (forward, backward, SGD update), the splits scored after each epoch.
+        progress, scores = fit(run, net, data, args)
         # Scored after the last epoch; again only for a run resumed after its last epoch.
         test = scores.get("test") or evaluate(
             run.session, {"accuracy": net.accuracy, "loss": net.loss}, net.x, net.y, data.test)

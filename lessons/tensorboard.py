@@ -37,11 +37,11 @@ import math
 import time
 from typing import NamedTuple
 
-from lessons import mnist_dense, mnist_softmax
+from lessons import mnist_dense
 from tfgraph import Run, board, cli, new_graph, summaries, tf
 from tfgraph.data.mnist import load_mnist
 from tfgraph.runs import new_run_dir
-from tfgraph.train import evaluate_splits, training_batches
+from tfgraph.train import evaluate_splits, fit, training_batches
 
 LESSON = "tensorboard"
 EPOCHS = 3
@@ -137,7 +137,7 @@ def main(argv=None):
             summaries.hparams_trial(run.writer(), {"learning_rate": lr, "hidden": args.hidden},
                                     trial)
             started = time.perf_counter()
-            # Step 1 alone, traced; then lesson mnist_softmax's loop from step 2 on.
+            # Step 1 alone, traced; then the MNIST lessons' loop (fit) from step 2 on.
             first = next(training_batches(data.train, args.batch_size, 1, args.seed))
             first_loss = traced_step(run, net, board_graph.summary, first)
             scores = {}
@@ -147,11 +147,11 @@ def main(argv=None):
                     first.step, ("test",))
                 print(f"epoch 1  step 1 (traced)  loss {first_loss:.4f}\n"
                       f"  test accuracy {scores['test']['accuracy']:.4f}")
-            progress, later = mnist_softmax.train(run, net, data, args, board_graph.summary,
-                                                  splits=("test",), learning_rate=lr)
+            progress, later = fit(run, net, data, args, board_graph.summary,
+                                  splits=("test",), learning_rate=lr)
             test = (later or scores)["test"]   # the sweep never resumes: the last epoch scored
-            wrong, _ = mnist_dense.log_misclassified(run.session, net, data.test,
-                                                     run.writer("test"), run.step)
+            wrong, _ = summaries.log_misclassified(run.session, net, data.test,
+                                                   run.writer("test"), run.step)
             summaries.hparams_trial_done(run.writer())
         print(f"test accuracy {test['accuracy']:.4f}, {wrong} misclassified, "
               f"{time.perf_counter() - started:.1f} s")

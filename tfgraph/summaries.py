@@ -119,3 +119,23 @@ def write_images(writer, images, tags, step=0):
         values.append(tf.compat.v1.Summary.Value(tag=tag, image=tf.compat.v1.Summary.Image(
             height=height, width=width, colorspace=1, encoded_image_string=png(image))))
     writer.add_summary(tf.compat.v1.Summary(value=values), step)
+
+
+def log_misclassified(session, net, split, writer, step, shown=12):
+    """Write the first `shown` misclassified digits of `split` as images, tagged
+    `misclassified/NN_true_T_predicted_P`; returns (how many are wrong, the tags).
+
+    net: has x (float32 [batch, pixels]) and predicted (int64 [batch]). The predictions are
+    computed in batches of 1,000 and the pictures encoded in Python, so no op is added to
+    the finalized graph. Introduced in mnist_dense; used by tensorboard and going_deep.
+    """
+    predicted = np.concatenate([
+        session.run(net.predicted, {net.x: split.images[i:i + 1000]})
+        for i in range(0, len(split), 1000)])
+    wrong = np.flatnonzero(predicted != split.labels)
+    side = int(np.sqrt(split.images.shape[1]))
+    picks = wrong[:shown]
+    tags = [f"misclassified/{n:02d}_true_{split.labels[i]}_predicted_{predicted[i]}"
+            for n, i in enumerate(picks)]
+    write_images(writer, split.images[picks].reshape(-1, side, side), tags, step)
+    return len(wrong), tags

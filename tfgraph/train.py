@@ -334,3 +334,34 @@ def evaluate_splits(run, metrics, x, y, data, step, splits=("validation", "test"
     finally:
         held_interrupt.release()       # the epoch is scored: a Ctrl-C meanwhile acts now
     return scores
+
+
+def fit(run, net, data, args, summary=None, splits=("validation", "test"),
+        learning_rate=None):
+    """The training loop of the MNIST lessons: one mini-batch per step, an evaluation
+    after every epoch.
+
+    Introduced in lesson mnist_softmax; mnist_dense, activations, going_deep and tensorboard
+    train with it unchanged: the loop does not care which network it trains, only that
+    `net` has x, y, train_op, loss, accuracy and summary. `args` gives epochs, batch_size,
+    seed, summary_every and learning_rate (the last for the divergence advice, unless
+    `learning_rate` is given).
+    It starts at the run's global step, so a resumed run continues where it stopped.
+    Returns the `Progress` (last training loss, examples per second) and the scores of the
+    last evaluation ({split: {"accuracy", "loss"}}; empty if no epoch ended here).
+    """
+    train_step = TrainStep(run.session, net.train_op, net.loss, net.x, net.y,
+                           net.summary if summary is None else summary, run.writer("train"),
+                           args.summary_every)
+    progress = Progress(args.epochs * steps_per_epoch(len(data.train), args.batch_size),
+                        learning_rate or args.learning_rate)
+    metrics = {"accuracy": net.accuracy, "loss": net.loss}
+    scores = {}
+    for batch in training_batches(data.train, args.batch_size, args.epochs, args.seed,
+                                  start_step=run.step):
+        progress.update(batch, train_step(batch))          # one session.run: forward,
+        if batch.end_of_epoch:                             # backward, SGD update
+            scores = evaluate_splits(run, metrics, net.x, net.y, data, batch.step, splits)
+            print("  " + ", ".join(f"{name} accuracy {score['accuracy']:.4f}"
+                                   for name, score in scores.items()))
+    return progress, scores
