@@ -245,7 +245,9 @@ STAND_IN = textwrap.dedent("""
         os.kill(os.getpid(), signal.SIGKILL)
     if plan == "chief dies" and index == 0:
         sys.exit(3)
-    if plan == "mistake" and index == 1:
+    if plan.endswith("mistake") and index == 1:
+        if plan == "late mistake":          # after the chief has reported its result
+            time.sleep(1)
         print("python -m stand_in: error: no such data folder", file=sys.stderr, flush=True)
         sys.exit(2)
     if index == 0:
@@ -306,8 +308,9 @@ def test_a_dead_chief_stops_everything(tmp_path):
     assert_none_left(marker)
 
 
-def test_a_tasks_one_line_complaint_becomes_the_launchers(tmp_path):
-    local, lines, marker = stand_in_cluster(tmp_path, "mistake")
+@pytest.mark.parametrize("plan", ["mistake", "late mistake"])
+def test_a_tasks_one_line_complaint_becomes_the_launchers(tmp_path, plan):
+    local, lines, marker = stand_in_cluster(tmp_path, plan)
     with local, pytest.raises(UserError) as caught:
         local.wait()
     assert str(caught.value) == "no such data folder"

@@ -404,11 +404,8 @@ class LocalCluster:
                        died)
 
     def _ended(self, task, died):
-        task.reader.join(5)     # its last lines (its error, its result) are read
         code = task.code
-        if code == 2 and task.error:
-            self.stop_all()
-            raise UserError(task.error)
+        self._raise_its_complaint(task)
         if task.job == "ps":
             # A parameter server ends by itself (code 0) only once every worker is done.
             if code != 0:
@@ -437,9 +434,19 @@ class LocalCluster:
                 task.stop()
                 died.append(f"{task.name} (did not finish within {FINISH_SECONDS} s of the "
                             f"chief; stopped)")
-            elif not task.reported and task.code != 0:
-                died.append(f"{task.name} ({how_it_ended(task.code)})")
+            elif not task.reported:
+                self._raise_its_complaint(task)
+                if task.code != 0:
+                    died.append(f"{task.name} ({how_it_ended(task.code)})")
             task.reported = True
+
+    def _raise_its_complaint(self, task):
+        """A task that ended with a learner's mistake (code 2 and a one-line error) stops
+        the run with that line, whenever it ended: before the chief or after it."""
+        task.reader.join(5)     # its last lines (its error, its result) are read
+        if task.code == 2 and task.error:
+            self.stop_all()
+            raise UserError(task.error)
 
     # -- stopping -----------------------------------------------------------------------------
     def interrupt(self):
