@@ -66,7 +66,7 @@ import numpy as np
 from lessons import mnist_dense
 from tfgraph import Run, activations, board, cli, figures, new_graph, tf
 from tfgraph.data.mnist import load_mnist
-from tfgraph.train import fit
+from tfgraph.train import fit, steps_per_epoch
 from tfgraph.errors import UserError
 from tfgraph.runs import new_run_dir
 
@@ -406,7 +406,7 @@ def main(argv=None):
     # 4. Why the choice matters: the same network, once per function
     results = []
     if args.compare:
-        steps = args.epochs * -(-len(data.train) // args.batch_size)
+        steps = args.epochs * steps_per_epoch(len(data.train), args.batch_size)
         print("\n" + textwrap.fill(
             f"3. Why the choice matters: mnist_dense's network, {args.hidden} hidden neurons, "
             f"trained once per function: {len(data.train):,} digits, {steps:,} steps of "

@@ -62,9 +62,9 @@ import numpy as np
 
 from lessons import mnist_dense
 from tfgraph import Run, board, classify, cli, figures, layers, new_graph, summaries, tf
-from tfgraph.data.mnist import Mnist, Split, load_mnist
+from tfgraph.data.mnist import Mnist, load_mnist
 from tfgraph.errors import UserError
-from tfgraph.train import evaluate, fit, steps_per_epoch
+from tfgraph.train import fit, steps_per_epoch
 
 LESSON = "going_deep"
 EPOCHS = 10
@@ -277,12 +277,8 @@ def build_graph(learning_rate=LEARNING_RATE, decay=DECAY, steps_per_epoch=550,
     predicted, accuracy = classify.evaluation(logits, y)
 
     found = {**convs, **dense}
-    histograms = []
-    for name, layer in found.items():
-        with tf.name_scope(f"{name}/weights/"):
-            histograms.append(tf.compat.v1.summary.histogram("histogram", layer.weights))
-        with tf.name_scope(f"{name}/"):
-            histograms.append(tf.compat.v1.summary.histogram("activations", layer.output))
+    histograms = [h for layer in found.values()
+                  for h in summaries.layer_histograms(layer, biases=False)]
     with tf.name_scope("conv1_1/"):
         filters = tf.compat.v1.summary.image("filters", filter_grid(found["conv1_1"].weights))
     scalars = tf.compat.v1.summary.merge([
@@ -327,12 +323,7 @@ def only_digits(data, digits):
     """`data` with only the examples whose label is in `digits` (labels keep their value)."""
     if tuple(digits) == ALL_DIGITS:
         return data
-
-    def keep(split):
-        mask = np.isin(split.labels, digits)
-        return Split(split.images[mask], split.labels[mask])
-
-    train, validation, test = keep(data.train), keep(data.validation), keep(data.test)
+    train, validation, test = (s.only(digits) for s in (data.train, data.validation, data.test))
     if not len(train) or not len(test):
         raise UserError(f"no training or test images of the digits {digits_text(digits)} in "
                         f"{data.source}")
@@ -417,8 +408,7 @@ def train_network(args, data, folder=None, other_graphs=None, pictures=True):
         progress, scores = fit(
             run, net, data, args, summary=None if pictures else net.scalar_summary)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        test = scores.get("test") or evaluate(
-            run.session, {"accuracy": net.accuracy, "loss": net.loss}, net.x, net.y, data.test)
+        test = scores["test"]
         steps = run.step
         wrong, tags, maps = None, [], []
         if pictures:

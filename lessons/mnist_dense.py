@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 from tfgraph import Run, activations, board, classify, cli, layers, new_graph, summaries, tf
 from tfgraph.data.mnist import load_mnist
-from tfgraph.train import evaluate, fit
+from tfgraph.train import fit
 
 LESSON = "mnist_dense"
 EPOCHS = 20
@@ -42,7 +42,6 @@ HIDDEN = 256            # neurons in the ReLU layer
 ACTIVATION = "relu"
 SUMMARY_EVERY = 1000    # steps between training summaries (histograms are not free)
 CLASSES = 10
-MISCLASSIFIED_SHOWN = 12      # misclassified test digits shown in TensorBoard
 
 
 class DenseGraph(NamedTuple):
@@ -118,11 +117,10 @@ def main(argv=None):
     #    the graph grew
     with Run(args, graph, writers=("train", "validation", "test")) as run:
         progress, scores = fit(run, net, data, args)
-        test = scores.get("test") or evaluate(   # see mnist_softmax: scored once if possible
-            run.session, {"accuracy": net.accuracy, "loss": net.loss}, net.x, net.y, data.test)
+        test = scores["test"]
         steps = run.step
         wrong, tags = summaries.log_misclassified(run.session, net, data.test,
-                                                  run.writer("test"), steps, MISCLASSIFIED_SHOWN)
+                                                  run.writer("test"), steps)
     print(f"\nTest accuracy: {test['accuracy']:.4f} on {len(data.test):,} digits never seen "
           f"in training (loss {test['loss']:.4f}), after {steps:,} steps; {wrong} wrong, the "
           f"first {len(tags)} are in TensorBoard's Images tab (test run, misclassified/...)")

@@ -33,7 +33,7 @@ import numpy as np
 
 from tfgraph import Run, activations, board, classify, cli, layers, new_graph, summaries, tf
 from tfgraph.data.mnist import load_mnist
-from tfgraph.train import evaluate, fit
+from tfgraph.train import fit
 
 LESSON = "mnist_softmax"
 EPOCHS = 5
@@ -127,9 +127,7 @@ def main(argv=None):
         # The loop (tfgraph/train.py, `fit`, a dozen lines: read it): one mini-batch per
         # session.run (forward, backward, SGD update), the splits scored after each epoch.
         progress, scores = fit(run, net, data, args)
-        # Scored after the last epoch; again only for a run resumed after its last epoch.
-        test = scores.get("test") or evaluate(
-            run.session, {"accuracy": net.accuracy, "loss": net.loss}, net.x, net.y, data.test)
+        test = scores["test"]          # scored after the last epoch
         steps = run.step
         print(f"\nTest accuracy: {test['accuracy']:.4f} on {len(data.test):,} digits never "
               f"seen in training (loss {test['loss']:.4f}), after {steps:,} steps")

@@ -475,7 +475,7 @@ def score(run, net, data, epoch, learning_rate):
 def main(argv=None):
     p = parser()
     args = cli.parse(p, argv)
-    seed_given = p.parse_args(argv, argparse.Namespace(seed=None)).seed is not None
+    seed_given = "seed" in cli.given(p, argv)
 
     # 1. The experiment and its data
     settings, from_link, ignored, seed_note = experiment(args, seed_given)

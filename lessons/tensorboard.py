@@ -140,16 +140,15 @@ def main(argv=None):
             # Step 1 alone, traced; then the MNIST lessons' loop (fit) from step 2 on.
             first = next(training_batches(data.train, args.batch_size, 1, args.seed))
             first_loss = traced_step(run, net, board_graph.summary, first)
-            scores = {}
             if first.end_of_epoch:          # the whole training split fit in that one batch:
-                scores = evaluate_splits(   # step 1 ended epoch 1, score it like the loop does
+                first_scores = evaluate_splits(   # step 1 ended epoch 1: score it as fit does
                     run, {"accuracy": net.accuracy, "loss": net.loss}, net.x, net.y, data,
                     first.step, ("test",))
                 print(f"epoch 1  step 1 (traced)  loss {first_loss:.4f}\n"
-                      f"  test accuracy {scores['test']['accuracy']:.4f}")
-            progress, later = fit(run, net, data, args, board_graph.summary,
-                                  splits=("test",), learning_rate=lr)
-            test = (later or scores)["test"]   # the sweep never resumes: the last epoch scored
+                      f"  test accuracy {first_scores['test']['accuracy']:.4f}")
+            progress, scores = fit(run, net, data, args, board_graph.summary,
+                                   splits=("test",), learning_rate=lr)
+            test = scores["test"]
             wrong, _ = summaries.log_misclassified(run.session, net, data.test,
                                                    run.writer("test"), run.step)
             summaries.hparams_trial_done(run.writer())

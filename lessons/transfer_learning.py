@@ -87,7 +87,6 @@ class TransferGraph(NamedTuple):
     accuracy: object        # float32 []: of the answers among digits 5-9
     train_op: object
     global_step: object     # int64 []
-    summary: object         # string: the training loss
     restorer: object        # tf.compat.v1.train.Saver over the restored variables, or None
     restored: dict          # name in the base's checkpoint -> variable of this graph
     trained: list           # the variables the optimizer updates (its var_list)
@@ -125,12 +124,11 @@ def build_graph(variant, learning_rate=LEARNING_RATE, channels=going_deep.CHANNE
     # Frozen = left out of var_list: no gradient is even computed for those variables.
     train_op, _, global_step = classify.adam(loss, learning_rate, var_list=trained)
     _, accuracy = classify.evaluation(logits, targets)
-    summary = tf.compat.v1.summary.scalar("loss", loss)
     restored = {checkpoint_name(v): v for v in restored}
     restorer = (tf.compat.v1.train.Saver(restored, name="restore_base") if restored
                 else None)
     return TransferGraph(x, y, targets, logits, loss, accuracy, train_op, global_step,
-                         summary, restorer, restored, trained,
+                         restorer, restored, trained,
                          conv_vars + fc4_vars + fc5_vars)
 
 
@@ -188,11 +186,6 @@ def few_images(split, digits, per_digit, seed):
         picked.append(rng.choice(where, per_digit, replace=False))
     rows = rng.permutation(np.concatenate(picked))
     return Split(split.images[rows], split.labels[rows])
-
-
-def only(split, digits):
-    mask = np.isin(split.labels, digits)
-    return Split(split.images[mask], split.labels[mask])
 
 
 # -- the base -------------------------------------------------------------------------------
@@ -288,8 +281,9 @@ def train_variant(args, variant, base, train, test, folder):
         if net.restorer is not None:
             with graph.as_default():     # outside its graph, a Saver assumes eager mode
                 net.restorer.restore(run.session, base.checkpoint)
-        step = TrainStep(run.session, net.train_op, net.loss, net.x, net.y, net.summary,
-                         run.writer(), args.summary_every)
+        # No summary op: the loss a step returns is the one to log (a separate summary run
+        # would redo the forward pass inside the timed step).
+        step = TrainStep(run.session, net.train_op, net.loss, net.x, net.y)
         seconds = cpu = 0.0
         batches = training_batches(train, batch_size, epochs, args.seed)
         for batch in itertools.islice(batches, args.steps):
@@ -300,6 +294,8 @@ def train_variant(args, variant, base, train, test, folder):
             if not math.isfinite(loss):
                 raise Diverged(f"the loss became {loss} at step {batch.step} of the "
                                f"{variant} run; try a smaller --learning-rate")
+            if batch.step % args.summary_every == 0:
+                run.log("", batch.step, loss=loss)
             if batch.step % EVAL_EVERY == 0 or batch.step == args.steps:
                 score = evaluate(run.session, metrics, net.x, net.y, test)
                 run.log("", batch.step, accuracy=score["accuracy"])
@@ -378,11 +374,8 @@ def what_it_shows(results, flops):
 def main(argv=None):
     p = cli.parser(LESSON, __doc__, epochs=BASE_EPOCHS, batch_size=BATCH_SIZE,
                    learning_rate=LEARNING_RATE, data_dir=True, summary_every=SUMMARY_EVERY,
-                   learning_rate_help="Adam's step size, for the base and the new layers")
-    for action in p._actions:   # --epochs here means the base's training
-        if action.dest == "epochs":
-            action.help = ("passes over the digits 0-4 when the lesson trains its own base "
-                           "(default: %(default)s)")
+                   learning_rate_help="Adam's step size, for the base and the new layers",
+                   epochs_help="passes over the digits 0-4 when the lesson trains its own base")
     p.add_argument("--from", dest="base_run", default=None, metavar="RUN",
                    help="reuse this going_deep run (a folder name under <logdir>/going_deep,"
                         " trained with e.g. --digits 0-4) as the base; default: train one")
@@ -401,7 +394,7 @@ def main(argv=None):
         check_fits(base)
     data = load_mnist(args.data_dir, train_size=args.train_size)
     print(f"Data: {data.source}")
-    test = only(data.test, NEW_DIGITS)
+    test = data.test.only(NEW_DIGITS)
     few = {n: few_images(data.train, NEW_DIGITS, n, args.seed) for n in args.images_per_digit}
     run_dir = new_run_dir(args.logdir, LESSON, args.run_name)
 

@@ -5,9 +5,10 @@
     Run           run folder + summary writers + session + checkpoints (Ctrl-C keeps work)
     cli           the lessons' shared flags, one-line errors
     activations   step, sigmoid, tanh, ReLU, leaky ReLU, ELU, maxout, softmax from primitive ops
-    layers        dense layers from raw variables and matmul
-    summaries     variable summaries, weight maps, text
-    train         batches, progress, evaluation
+    layers        dense and convolution layers from raw variables, max-pooling
+    summaries     layer histograms, weight maps, text, hparams, misclassified digits
+    figures       labelled matplotlib figures as image summaries
+    train         batches, steps, progress, evaluation; `fit`, the MNIST lessons' loop
     data          the park table, MNIST-format loading, the Playground's datasets
     board         open TensorBoard on the lessons' logs
     cluster       a TensorFlow cluster's tasks as processes: --cluster, launcher, cleanup

@@ -92,14 +92,15 @@ LEARNING_RATE_HELP = "step size of gradient descent"
 
 def parser(lesson, doc, *, epochs=None, batch_size=None, learning_rate=None, data_dir=False,
            summary_every=None, resume=False, learning_rate_help=LEARNING_RATE_HELP,
-           seed_help=SEED_HELP):
+           seed_help=SEED_HELP, epochs_help="passes over the training data"):
     """The argument parser of one lesson, with the shared flags it uses.
 
     A shared flag is offered when the lesson gives it a default (`None`/`False` leaves it
     out: the perceptron learns one row at a time, so it has no `--batch-size`). `--logdir`,
-    `--run-name`, `--seed` and `--tensorboard` are always there. `learning_rate_help` and
-    `seed_help` say what those two flags do in a lesson where the shared words would not be
-    true (the perceptron rule is not gradient descent; a lesson may have nothing random).
+    `--run-name`, `--seed` and `--tensorboard` are always there. `learning_rate_help`,
+    `seed_help` and `epochs_help` say what those flags do in a lesson where the shared words
+    would not be true (the perceptron rule is not gradient descent; a lesson may have
+    nothing random; transfer_learning's epochs train its base).
     """
     summary, _, details = (doc or "").strip().partition("\n")
     p = _OneLineParser(
@@ -119,7 +120,7 @@ def parser(lesson, doc, *, epochs=None, batch_size=None, learning_rate=None, dat
                    help=f"{seed_help} (default: %(default)s)")
     if epochs is not None:
         g.add_argument("--epochs", type=positive_int, default=epochs,
-                       help="passes over the training data (default: %(default)s)")
+                       help=f"{epochs_help} (default: %(default)s)")
     if batch_size is not None:
         g.add_argument("--batch-size", type=positive_int, default=batch_size,
                        help="examples per training step (default: %(default)s)")
@@ -170,36 +171,33 @@ def parse(p, argv=None):
     return args
 
 
-# Flags that say where and how to run, not what the experiment is: never taken from the run.
-_NOT_TAKEN_ON_RESUME = {"logdir", "resume", "run_name", "tensorboard"}
-
-
-def _given(p, argv):
+def given(p, argv):
     """The destinations of the flags written on the command line (not left at a default)."""
     actions = [a for a in p._actions if a.option_strings]
     saved = [(a, a.default) for a in actions]
     try:
         for a in actions:
             a.default = argparse.SUPPRESS
-        given = vars(p.parse_args(argv))
+        values = vars(p.parse_args(argv))
     finally:
         for a, default in saved:
             a.default = default
-    return {a.dest for a in actions} & set(given)
+    return {a.dest for a in actions} & set(values)
 
 
 def _take_the_runs_flags(p, argv, args):
-    from tfgraph.runs import find_run, read_flags, refuse_other_flags  # no TensorFlow there
+    from tfgraph.runs import (NOT_TAKEN_ON_RESUME, find_run, flag_values, read_flags,
+                              refuse_other_flags)  # no TensorFlow there
 
     run = find_run(args.logdir, args.lesson, args.resume)
     args.resume = run.name                  # "latest" becomes the run it found, once
     before = read_flags(run)
-    given = _given(p, argv)
+    typed = given(p, argv)
     actions = {a.dest: a for a in p._actions if a.option_strings}
     taken = []
     for dest, value in before.items():
         action = actions.get(dest)
-        if action is None or dest in given or dest in _NOT_TAKEN_ON_RESUME:
+        if action is None or dest in typed or dest in NOT_TAKEN_ON_RESUME:
             continue
         if value is not None and action.type is Path:
             value = Path(value)
@@ -210,8 +208,7 @@ def _take_the_runs_flags(p, argv, args):
             taken.append(f"{action.option_strings[0]} {shown}")
     # Refused now, before minutes of loading data (tfgraph.Run checks again, for lessons
     # that build their flags another way).
-    refuse_other_flags(run, before, json.loads(json.dumps(
-        {k: v for k, v in vars(args).items() if k != "resume"}, default=str)))
+    refuse_other_flags(run, before, flag_values(args))
     if taken:
         print(f"Resuming {run.name} with its own flags: {' '.join(taken)}")
 

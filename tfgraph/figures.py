@@ -42,6 +42,10 @@ def png(figure):
     return buffer.getvalue()
 
 
+# PNG colour type (header byte 25) -> the Summary.Image colorspace TensorBoard expects
+_COLORSPACE = {0: 1, 4: 2, 2: 3, 6: 4}   # grey, grey + alpha, RGB, RGBA
+
+
 def png_size(data):
     """(height, width) in pixels, read from a PNG's header."""
     if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
@@ -51,10 +55,12 @@ def png_size(data):
 
 
 def image_value(tag, data):
-    """A `Summary.Value` holding PNG bytes, as an image summary does."""
+    """A `Summary.Value` holding PNG bytes (any PNG: a figure, a grey digit), as an image
+    summary does; size and colours read from its header."""
     height, width = png_size(data)
     return tf.compat.v1.Summary.Value(tag=tag, image=tf.compat.v1.Summary.Image(
-        height=height, width=width, colorspace=4, encoded_image_string=data))
+        height=height, width=width, colorspace=_COLORSPACE.get(data[25], 4),
+        encoded_image_string=data))
 
 
 def write(writer, tag, figure, step=0):

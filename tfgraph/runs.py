@@ -12,10 +12,11 @@ from pathlib import Path
 from tfgraph.errors import UserError
 
 FLAGS_FILE = "flags.json"   # the flags a run was started with: --resume reads them back
-# What a resumed run may do differently: train further, summarise at another pace, open
-# TensorBoard, find its logs elsewhere. Everything else is the experiment itself.
-MAY_CHANGE_ON_RESUME = {"epochs", "summary_every", "tensorboard", "resume", "logdir",
-                        "run_name"}
+# Flags that say where and how to run, not what the experiment is: never taken from the run.
+NOT_TAKEN_ON_RESUME = {"logdir", "resume", "run_name", "tensorboard"}
+# What a resumed run may do differently: those, and train further or summarise at another
+# pace. Everything else is the experiment itself.
+MAY_CHANGE_ON_RESUME = NOT_TAKEN_ON_RESUME | {"epochs", "summary_every"}
 
 
 def new_run_dir(logdir, lesson, name=None):
@@ -61,6 +62,14 @@ def find_run(logdir, lesson, name="latest"):
         known = ", ".join(p.name for p in runs[-5:]) or "none"
         raise UserError(f"no run named {name!r} in {parent} (latest runs: {known})")
     return path
+
+
+def flag_values(args):
+    """The flags of parsed `args` as JSON would give them back (Paths as text, tuples as
+    lists), so the values read from a run's flags.json compare equal to the same flags
+    given again. `--resume` itself is left out."""
+    values = {k: v for k, v in vars(args).items() if k != "resume"}
+    return json.loads(json.dumps(values, default=str))
 
 
 def read_flags(run_dir):

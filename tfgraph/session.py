@@ -12,7 +12,6 @@ run, and errors close the writers so everything logged so far stays readable.
 """
 
 import itertools
-import json
 import os
 import shlex
 import shutil
@@ -21,18 +20,11 @@ from pathlib import Path
 
 from tfgraph._lazy import tf
 from tfgraph.errors import UserError
-from tfgraph.runs import (FLAGS_FILE, MAY_CHANGE_ON_RESUME, find_run,  # noqa: F401
-                          new_run_dir, read_flags, refuse_other_flags, write_flags)
+from tfgraph.runs import (find_run, flag_values, new_run_dir, read_flags, refuse_other_flags,
+                          write_flags)
 from tfgraph.train import held_interrupt
 
 _writer_numbers = itertools.count(1)   # (per process: the pid tells processes apart)
-
-
-def _flag_values(args):
-    """The flags as JSON would give them back (Paths as text, tuples as lists), so the
-    values read from a run's flags.json compare equal to the same flags given again."""
-    values = {k: v for k, v in vars(args).items() if k != "resume"}
-    return json.loads(json.dumps(values, default=str))
 
 
 def new_graph(seed):
@@ -121,7 +113,7 @@ class Run:
                     self.writers[name] = tf.compat.v1.summary.FileWriter(
                         str(self.dir / name), self.graph if i == 0 else None,
                         filename_suffix=f".{os.getpid()}.{next(_writer_numbers)}")
-            now = _flag_values(self.args)
+            now = flag_values(self.args)
             if resume:   # the run's flags now say how far it is meant to go (--epochs)
                 now.pop("run_name", None)
                 write_flags(self.dir, {**self._before, **now})
@@ -142,7 +134,7 @@ class Run:
         --summary-every, --tensorboard, and where the logs are). A run whose flags.json is
         missing or unreadable is refused: the check could not be made."""
         self._before = read_flags(self.dir)
-        refuse_other_flags(self.dir, self._before, _flag_values(self.args))
+        refuse_other_flags(self.dir, self._before, flag_values(self.args))
 
     def _restore(self):
         ckpt = tf.compat.v1.train.latest_checkpoint(str(self.dir / "checkpoints"))

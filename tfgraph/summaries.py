@@ -14,15 +14,15 @@ import numpy as np
 from tfgraph._lazy import tf
 
 
-def layer_histograms(layer, activations=True):
-    """Histograms of a `layers.Dense` layer: `<layer>/weights/histogram`,
-    `<layer>/biases/histogram` and (if asked) `<layer>/activations` — its output.
+def layer_histograms(layer, activations=True, biases=True):
+    """Histograms of a layer (`layers.Dense`, `layers.Conv`): `<layer>/weights/histogram`,
+    (if asked) `<layer>/biases/histogram` and `<layer>/activations` — its output.
 
     Placed inside the layer's own box in the graph; the tags cannot be plain
     `<layer>/weights` because that name belongs to the variable.
     """
     found = []
-    for var in (layer.weights, layer.biases):
+    for var in (layer.weights, layer.biases) if biases else (layer.weights,):
         with tf.name_scope(var.op.name + "/"):
             found.append(tf.compat.v1.summary.histogram("histogram", var))
     if activations:
@@ -113,15 +113,15 @@ def png(image):
 
 def write_images(writer, images, tags, step=0):
     """Write Python-side images (float [n, h, w] in [0, 1]) to the Images tab, one tag each."""
-    values = []
-    for image, tag in zip(images, tags):
-        height, width = np.asarray(image).shape
-        values.append(tf.compat.v1.Summary.Value(tag=tag, image=tf.compat.v1.Summary.Image(
-            height=height, width=width, colorspace=1, encoded_image_string=png(image))))
+    from tfgraph.figures import image_value
+    values = [image_value(tag, png(image)) for image, tag in zip(images, tags)]
     writer.add_summary(tf.compat.v1.Summary(value=values), step)
 
 
-def log_misclassified(session, net, split, writer, step, shown=12):
+MISCLASSIFIED_SHOWN = 12   # misclassified test digits shown in TensorBoard, per run
+
+
+def log_misclassified(session, net, split, writer, step, shown=MISCLASSIFIED_SHOWN):
     """Write the first `shown` misclassified digits of `split` as images, tagged
     `misclassified/NN_true_T_predicted_P`; returns (how many are wrong, the tags).
 

@@ -1,7 +1,8 @@
-"""What every training loop needs besides the step itself: batches, progress, evaluation.
+"""Training loops and what they need: batches, steps, progress, evaluation.
 
-The loop stays in the lesson, because it is the subject; these helpers keep it short.
-Introduced in lesson `mnist_softmax`.
+A lesson whose training is the subject keeps its loop in the lesson, short, with these
+helpers (perceptron_park, backprop, ml101, playground, transfer_learning, distributed);
+the MNIST lessons share one loop, `fit`, introduced in lesson `mnist_softmax`.
 """
 
 import itertools
@@ -212,12 +213,12 @@ class TrainStep:
         self._summary = (session.make_callable(summary, feed_list=[x, y])
                          if summary is not None else None)
         self.writer, self.every = writer, every
-        self._health = _Health(session, loss, x, y) if summary is not None else None
+        self._network = (session, loss, x, y)     # to examine it if a summary fails
 
     def __call__(self, batch):
         held_interrupt.release()        # (an epoch that ended without evaluate_splits)
         if self._summary is not None and batch.step % self.every == 0:
-            self.writer.add_summary(summarise(self._summary, batch, self._health), batch.step)
+            self.writer.add_summary(summarise(self._summary, batch, self._network), batch.step)
         if batch.end_of_epoch:          # its scores belong with this step: see HeldInterrupt
             held_interrupt.hold()
         _, loss = self._plain(batch.images, batch.labels)
@@ -261,61 +262,47 @@ class HeldInterrupt:
         """Stop holding; raise KeyboardInterrupt if Ctrl-C came while held."""
         if self._previous is None:
             return
-        signal.signal(signal.SIGINT, self._previous)
-        self._previous = None
-        if self._pending:
-            self._pending = False
+        pending = self._pending
+        self.clear()
+        if pending:
             raise KeyboardInterrupt
 
 
 held_interrupt = HeldInterrupt()
 
 
-class _Health:
-    """Looks at the network itself: which variables, and whether the loss on a batch, are
-    not finite. Prepared once (the graph is finalized by the time training runs)."""
-
-    def __init__(self, session, loss=None, x=None, y=None):
-        self.variables = session.graph.get_collection(
-            tf.compat.v1.GraphKeys.TRAINABLE_VARIABLES)
-        self._values = session.make_callable(self.variables) if self.variables else list
-        self._loss = (session.make_callable(loss, feed_list=[x, y])
-                      if loss is not None else None)
-
-    def problems(self, batch):
-        """Names of what is NaN or infinite: variables, then "the loss" on this batch (if
-        the batch itself is finite: NaN in the data is not the network's divergence)."""
-        bad = [v.op.name for v, value in zip(self.variables, self._values())
-               if not np.isfinite(value).all()]
-        data_finite = np.isfinite(batch.images).all() and np.isfinite(batch.labels).all()
-        if self._loss is not None and data_finite and \
-                not np.isfinite(self._loss(batch.images, batch.labels)):
-            bad.append("the loss")
-        return bad
+def not_finite(network, batch):
+    """Names of what is NaN or infinite in the network itself: its variables, then "the
+    loss" on `batch` (if the batch itself is finite: NaN in the data is not the network's
+    divergence). network: (session, loss, x, y). Runs only existing ops, so it works in a
+    finalized graph."""
+    session, loss, x, y = network
+    variables = session.graph.get_collection(tf.compat.v1.GraphKeys.TRAINABLE_VARIABLES)
+    bad = [v.op.name for v, value in zip(variables, session.run(variables))
+           if not np.isfinite(value).all()]
+    data_finite = np.isfinite(batch.images).all() and np.isfinite(batch.labels).all()
+    if data_finite and not np.isfinite(session.run(loss, {x: batch.images, y: batch.labels})):
+        bad.append("the loss")
+    return bad
 
 
-def summarise(summary_callable, batch, health=None):
+def summarise(summary_callable, batch, network):
     """The summaries of the weights as they are before `batch`'s step, as bytes.
 
     A diverged network is reported as `Diverged`: a histogram refuses NaN and infinite
     values, so a summary can meet the divergence before the loss does (the loss a step
     returns was computed before its own update). When the summary fails, the network is
-    examined directly (`health`, from a session: are its variables, is its loss on this
-    batch, finite?), so the cause is known from the values, not guessed from the wording of
-    TensorFlow's message; an error with a finite network is not a divergence and is raised
-    as it is. Without `health` (older callers), the message is all there is to go on.
+    examined directly (`not_finite`: are its variables, is its loss on this batch, finite?),
+    so the cause is known from the values, not guessed from the wording of TensorFlow's
+    message; an error with a finite network is not a divergence and is raised as it is.
+    network: (session, loss, x, y).
     """
     try:
         return summary_callable(batch.images, batch.labels)
-    except tf.errors.InvalidArgumentError as e:
-        if health is None:
-            if "histogram" not in str(e.message).lower():
-                raise
-            bad = ["the network's values"]
-        else:
-            bad = health.problems(batch)
-            if not bad:
-                raise
+    except tf.errors.InvalidArgumentError:
+        bad = not_finite(network, batch)
+        if not bad:
+            raise
         shown = ", ".join(bad[:4]) + (f" and {len(bad) - 4} more" if len(bad) > 4 else "")
         raise Diverged(f"{shown} became NaN or infinite by step {batch.step} "
                        f"(epoch {batch.epoch}); a smaller --learning-rate usually cures it; "
@@ -348,7 +335,8 @@ def fit(run, net, data, args, summary=None, splits=("validation", "test"),
     `learning_rate` is given).
     It starts at the run's global step, so a resumed run continues where it stopped.
     Returns the `Progress` (last training loss, examples per second) and the scores of the
-    last evaluation ({split: {"accuracy", "loss"}}; empty if no epoch ended here).
+    last evaluation ({split: {"accuracy", "loss"}}); if no epoch ended during this call (a
+    run resumed after its last epoch), the splits are scored now, without being logged.
     """
     train_step = TrainStep(run.session, net.train_op, net.loss, net.x, net.y,
                            net.summary if summary is None else summary, run.writer("train"),
@@ -364,4 +352,7 @@ def fit(run, net, data, args, summary=None, splits=("validation", "test"),
             scores = evaluate_splits(run, metrics, net.x, net.y, data, batch.step, splits)
             print("  " + ", ".join(f"{name} accuracy {score['accuracy']:.4f}"
                                    for name, score in scores.items()))
+    if not scores:
+        scores = {name: evaluate(run.session, metrics, net.x, net.y, getattr(data, name))
+                  for name in splits}
     return progress, scores

@@ -80,6 +80,11 @@ class Split:
             return self
         return Split(self.images[:n], self.labels[:n])
 
+    def only(self, digits) -> "Split":
+        """The examples whose label is one of `digits` (labels keep their value), in order."""
+        mask = np.isin(self.labels, list(digits))
+        return Split(self.images[mask], self.labels[mask])
+
 
 @dataclass(frozen=True)
 class Mnist:
