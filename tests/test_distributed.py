@@ -228,9 +228,11 @@ STAND_IN = textwrap.dedent("""
     import os, signal, sys, time
     sys.path.insert(0, {root!r})
     from tfgraph import cluster
-    job, index, plan = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    job, index, plan, said, tasks = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], \
+        int(sys.argv[5])
     cluster.die_with_parent()
     print(f"hello from {{job}}:{{index}}", flush=True)
+    open(os.path.join(said, f"{{job}}{{index}}"), "w").close()
     told = []
     if job == "worker" and index == 0:
         cluster.listen(told.append)
@@ -252,6 +254,8 @@ STAND_IN = textwrap.dedent("""
         sys.exit(2)
     if index == 0:
         deadline = time.monotonic() + 10
+        while len(os.listdir(said)) < tasks and time.monotonic() < deadline:
+            time.sleep(0.05)            # every task has said hello (however slow it started)
         while plan == "worker 1 dies" and not told and time.monotonic() < deadline:
             time.sleep(0.05)
         cluster.emit("result", chief=True, told=told)
@@ -263,10 +267,12 @@ STAND_IN = textwrap.dedent("""
 def stand_in_cluster(tmp_path, plan, workers=2):
     script = tmp_path / "stand_in.py"
     script.write_text(STAND_IN.format(root=str(ROOT)))
+    said = tmp_path / "said_hello"
+    said.mkdir()
 
     def command(job, index, spec):
         assert len(spec["worker"]) == workers and len(spec["ps"]) == 1
-        return [sys.executable, str(script), job, str(index), plan]
+        return [sys.executable, str(script), job, str(index), plan, str(said), str(workers + 1)]
 
     lines = []
     local = cluster.LocalCluster(command, workers=workers,
