@@ -87,7 +87,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class ReplicaGraph(NamedTuple):
     net: object            # mnist_dense.DenseGraph: the network, its variables on the ps
-    train_op: object       # this worker's step: update the shared weights, count the step
+    update: object         # applies this worker's gradients to the shared weights
+    train_op: object       # this worker's step: the update, then the step counted
     step_after: object     # int64 []: the global step, read after this worker's step
     steps: object          # int64 [workers] (ps): steps each worker contributed
     examples: object       # int64 [workers] (ps): examples each worker trained on
@@ -149,11 +150,14 @@ def build_graph(spec, task_index, sync=False, learning_rate=LEARNING_RATE, hidde
                                                 zeros, trainable=False)
             report = tf.compat.v1.placeholder(tf.float32, [len(REPORT)], name="report")
             batch = tf.shape(net.x, out_type=tf.int64)[:1]                  # [1]
-            # Counted where the counters live (with two ps, not all on the same one).
-            with tf.compat.v1.device(steps.device):
-                count_step = tf.compat.v1.scatter_add(steps, [task_index], [1])
-            with tf.compat.v1.device(examples.device):
-                count_examples = tf.compat.v1.scatter_add(examples, [task_index], batch)
+            # Counted where the counters live (with two ps, not all on the same one), and only
+            # once the update is applied: otherwise the ps would count a step as it begins,
+            # and a worker killed in mid-step would leave a step counted but never applied.
+            with tf.control_dependencies([update]):
+                with tf.compat.v1.device(steps.device):
+                    count_step = tf.compat.v1.scatter_add(steps, [task_index], [1])
+                with tf.compat.v1.device(examples.device):
+                    count_examples = tf.compat.v1.scatter_add(examples, [task_index], batch)
             with tf.compat.v1.device(reports.device):
                 send_report = tf.compat.v1.scatter_update(reports, [task_index], report[None])
             train_op = tf.group(update, count_step, count_examples, name="step")
@@ -172,7 +176,7 @@ def build_graph(spec, task_index, sync=False, learning_rate=LEARNING_RATE, hidde
                           else optimizer.local_step_init_op)
         else:
             local_init = tf.no_op(name="local_init")
-    return ReplicaGraph(net, train_op, step_after, steps, examples, reports, report,
+    return ReplicaGraph(net, update, train_op, step_after, steps, examples, reports, report,
                         send_report, finished, announce, uninitialized, local_init, optimizer,
                         tokens, runner)
 

@@ -118,6 +118,28 @@ def test_every_variable_on_the_ps_every_matmul_on_the_worker():
     assert queue.get_attr("shared_name") == b"done_queue_0"
 
 
+@pytest.mark.parametrize("sync", [False, True])
+def test_a_step_is_counted_only_after_its_update(sync):
+    # Counted before, a worker killed in mid-step would leave a step counted, never applied
+    # (a resumed run then ended one global step short: CI saw 599 of 600).
+    graph, rep = replica(task=1, sync=sync)
+    counts = [op for op in graph.get_operations() if op.type == "ResourceScatterAdd"]
+    assert len(counts) == 2                     # the steps and the examples
+    update = getattr(rep.update, "op", rep.update)     # --sync: an assignment; its op
+
+    def waits_for(op, seen=None):
+        """Every op that must run before `op`: its inputs' and control inputs', transitively."""
+        seen = set() if seen is None else seen
+        for before in [t.op for t in op.inputs] + list(op.control_inputs):
+            if before not in seen:
+                seen.add(before)
+                waits_for(before, seen)
+        return seen
+
+    for count in counts:
+        assert update in waits_for(count), count.name
+
+
 def test_a_worker_talks_to_the_ps_and_itself_only():
     # Without device filters a worker's session would wait for every other worker to start.
     assert list(distributed.session_config(1).device_filters) == ["/job:ps",
