@@ -237,9 +237,9 @@ def race(args, data, folder, name):
         net = mnist_dense.build_graph(args.learning_rate, args.hidden, name, data.image_shape)
         # mnist_dense's own scalars (loss, accuracy), and one histogram with the same tag in
         # every run, so TensorBoard lines the seven hidden layers up side by side.
-        scalars = [t for t in net.summary.op.inputs if t.op.type == "ScalarSummary"]
         summary = tf.compat.v1.summary.merge([
-            *scalars, tf.compat.v1.summary.histogram("hidden_layer_weights", net.hidden.weights)])
+            *net.scalars,
+            tf.compat.v1.summary.histogram("hidden_layer_weights", net.hidden.weights)])
     print(f"\n== {name}: {args.hidden} {name} neurons, {args.epochs} epochs ==")
     started = time.perf_counter()
     with Run(args, graph, writers=("train", "test"), checkpoints=False, folder=folder) as run:

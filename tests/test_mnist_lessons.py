@@ -35,9 +35,11 @@ def test_dense_graph_shapes_and_slide_scopes(hidden, activation):
     graph = new_graph(0)
     with graph.as_default():
         net = mnist_dense.build_graph(hidden=hidden, activation=activation)
-    assert static_shapes(net, skip=("train_op", "summary", "hidden", "logit", "gradients")) == {
+    assert static_shapes(net, skip=("train_op", "hidden", "logit", "gradients", "scalars")) == {
         "x": [None, 784], "y": [None, 10], "logits": [None, 10], "probabilities": [None, 10],
-        "predicted": [None], "loss": [], "accuracy": [], "global_step": []}
+        "predicted": [None], "loss": [], "accuracy": [], "global_step": [],
+        "summary": []}
+    assert [s.shape.as_list() for s in net.scalars] == [[], []]
     layer = f"{activation}_layer"
     assert net.hidden.weights.shape.as_list() == [784, hidden]
     assert net.hidden.biases.shape.as_list() == [hidden]
