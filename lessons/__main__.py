@@ -35,10 +35,15 @@ def main(argv=None):
     """No argument: the syllabus. A lesson's name (and its flags): run that lesson."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ("-h", "--help"):
-        print_syllabus()
-        if argv:
-            print("\nRun a lesson: python -m lessons.<name> [flags], "
-                  "or python -m lessons <name> [flags]")
+        try:
+            print_syllabus()
+            if argv:
+                print("\nRun a lesson: python -m lessons.<name> [flags], "
+                      "or python -m lessons <name> [flags]")
+            sys.stdout.flush()      # a reader gone away (`| head`) is met here, not at exit
+        except BrokenPipeError:
+            from tfgraph.cli import stop_quietly_on_closed_output   # (only now: numpy)
+            stop_quietly_on_closed_output()
         return 0
     name, flags = argv[0], argv[1:]
     if not _lesson_exists(name):

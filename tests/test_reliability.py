@@ -479,6 +479,17 @@ def test_output_piped_into_a_reader_that_has_gone_ends_quietly(tmp_path, flags, 
     assert "Traceback" not in err and "BrokenPipeError" not in err and err.strip() == ""
 
 
+@pytest.mark.parametrize("flags", [[], ["--help"]], ids=["syllabus", "syllabus-help"])
+def test_the_syllabus_piped_into_a_reader_that_has_gone_ends_quietly(flags):
+    # `python -m lessons | head`: the syllabus is one buffered write, met at its flush.
+    proc = subprocess.Popen([sys.executable, "-m", "lessons", *flags], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141, err
+    assert "Traceback" not in err and "BrokenPipeError" not in err and err.strip() == ""
+
+
 def test_python_m_lessons_hands_the_named_lesson_its_flags():
     proc = subprocess.run([sys.executable, "-m", "lessons", "perceptron_park", "--help"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -244,7 +244,7 @@ def run(main, argv=None):
     try:
         main(sys.argv[1:] if argv is None else argv)
     except BrokenPipeError:
-        _stop_quietly_on_closed_output()
+        stop_quietly_on_closed_output()
     except UserError as e:
         message = " ".join(str(e).split())
         print(f"{prog}: error: {message}", file=sys.stderr)
@@ -259,13 +259,13 @@ def run(main, argv=None):
         try:
             sys.stdout.flush()
         except BrokenPipeError:
-            _stop_quietly_on_closed_output()
+            stop_quietly_on_closed_output()
 
 
-def _stop_quietly_on_closed_output():
-    # The reader of our output has gone (`... | head -3`): nothing more can be shown and
-    # nothing is wrong with the lesson. Point stdout at /dev/null so Python's own flush at
-    # exit does not fail again, and end with SIGPIPE's exit code (128 + 13), like `yes | head`.
+def stop_quietly_on_closed_output():
+    """The reader of our output has gone (`... | head -3`): nothing more can be shown and
+    nothing is wrong. Ends the program with SIGPIPE's exit code (128 + 13), like `yes | head`."""
+    # stdout goes to /dev/null so that Python's own flush at exit does not fail again.
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
