@@ -192,11 +192,7 @@ def function_figure(name, x, value, derivative, no_gradient, table):
     ax.plot(x, derivative, "C1--", linewidth=2, label=label)
     ax.plot(TABLE_X, table, "C1o", markersize=5, label="the derivative at x = -2 ... 2")
     ax.set_xlim(x[0], x[-1])
-    ax.set_xlabel("x (the weighted sum w·x + b)")
-    ax.set_ylabel("value")
-    ax.set_title(f"Função de ativação: {name}")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8)
+    figures.label(ax, f"Função de ativação: {name}", "x (the weighted sum w·x + b)", "value")
     return fig
 
 
@@ -214,10 +210,7 @@ def all_figure(x, values, derivatives):
         ax.axhline(0, color="#999999", linewidth=0.8)
         ax.axvline(0, color="#999999", linewidth=0.8)
         ax.set_xlim(x[0], x[-1])
-        ax.set_xlabel("x (the weighted sum w·x + b)")
-        ax.set_title(title)
-        ax.grid(alpha=0.3)
-        ax.legend(loc="upper left", fontsize=8)
+        figures.label(ax, title, "x (the weighted sum w·x + b)")
     left.set_ylim(-2, 5)
     right.set_ylim(-0.7, 1.3)
     return fig
@@ -305,8 +298,7 @@ def parse(argv):
     g.add_argument("--compare", nargs="*", choices=FUNCTIONS, default=list(COMPARE),
                    metavar="F", help="train mnist_dense's network once per function (default: "
                                      "all seven; --compare alone skips part 3)")
-    g.add_argument("--hidden", type=cli.positive_int, default=HIDDEN, metavar="UNITS",
-                   help="neurons in the hidden layer (default: %(default)s)")
+    cli.add_hidden(g, HIDDEN)
     args = cli.parse(p, argv)
     if len(args.weights) != len(args.inputs):
         raise UserError(f"the neuron has {len(args.weights)} weights (--weights) but "

@@ -649,8 +649,7 @@ def main(argv=None):
     p = cli.parser(LESSON, __doc__, epochs=EPOCHS, batch_size=BATCH_SIZE,
                    learning_rate=LEARNING_RATE, data_dir=True, summary_every=SUMMARY_EVERY,
                    resume=True)
-    p.add_argument("--hidden", type=cli.positive_int, default=HIDDEN, metavar="UNITS",
-                   help="neurons in the hidden layer (default: %(default)s)")
+    cli.add_hidden(p, HIDDEN)
     g = p.add_argument_group("the cluster")
     g.add_argument("--workers", type=cli.positive_int, default=WORKERS, metavar="N",
                    help="workers to start on this machine, besides one parameter server "

@@ -164,11 +164,7 @@ def fit_figure(x, y, lines, step):
         sign = "-" if intercept < 0 else "+"
         ax.plot(xs, slope * xs + intercept, style, linewidth=2,
                 label=f"{label}: y = {slope:.3f}·x {sign} {abs(intercept):.3f}")
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.set_title(f"Linear regression, gradient descent after {step} steps")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8)
+    figures.label(ax, f"Linear regression, gradient descent after {step} steps", "x", "y")
     return fig
 
 
@@ -505,8 +501,8 @@ def k_means(args, data, folder):
                                            "(digits picked at random)"), 0)
         # Step i shows the state after i updates: the digits assigned to those centroids.
         assignment, spread = sess.run([net.assignment, net.mean_squared_distance])
-        run.log("", 0, mean_squared_distance=spread, changed=n,
-                purity=purity(assignment, labels, args.clusters)[0])
+        overall, stats = purity(assignment, labels, args.clusters)
+        run.log("", 0, mean_squared_distance=spread, changed=n, purity=overall)
         iteration, changed = 0, n
         while changed and iteration < args.iterations:
             iteration += 1
@@ -514,11 +510,11 @@ def k_means(args, data, folder):
             previous = assignment
             assignment, spread = sess.run([net.assignment, net.mean_squared_distance])  # ...assign
             changed = int(np.sum(assignment != previous))
+            overall, stats = purity(assignment, labels, args.clusters)
             run.log("", iteration, mean_squared_distance=spread, changed=changed,
-                    purity=purity(assignment, labels, args.clusters)[0])
+                    purity=overall)
         converged = changed == 0                    # another update would move nothing
         centroids = sess.run(net.centroids)
-        overall, stats = purity(assignment, labels, args.clusters)
         figures.write(writer, "centroids", centroid_figure(
             centroids, side, f"k-means after {iteration} iterations: overall purity "
                              f"{overall:.3f}", stats), iteration)

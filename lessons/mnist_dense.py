@@ -98,8 +98,7 @@ def main(argv=None):
     p = cli.parser(LESSON, __doc__, epochs=EPOCHS, batch_size=BATCH_SIZE,
                    learning_rate=LEARNING_RATE, data_dir=True, summary_every=SUMMARY_EVERY,
                    resume=True)
-    p.add_argument("--hidden", type=cli.positive_int, default=HIDDEN, metavar="UNITS",
-                   help="neurons in the hidden layer (default: %(default)s)")
+    cli.add_hidden(p, HIDDEN)
     p.add_argument("--activation", choices=sorted(activations.BY_NAME), default=ACTIVATION,
                    help="the hidden layer's activation function (default: %(default)s)")
     args = cli.parse(p, argv)

@@ -82,7 +82,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from tfgraph import Run, activations, board, cli, figures, layers, new_graph, summaries, tf
+from tfgraph import Run, activations, board, classify, cli, figures, layers, new_graph, summaries, tf
 from tfgraph.data import playground as pg
 from tfgraph.errors import UserError
 from tfgraph.train import Batch, Diverged, TrainStep
@@ -211,7 +211,7 @@ def build_graph(features=("x", "y"), network_shape=(4, 2), activation="tanh",
                                       name="accuracy")
 
     variables = [v for layer in [*hidden, output] for v in (layer.weights, layer.biases)]
-    gradients = list(zip(tf.compat.v1.gradients(loss, variables, name="gradients"), variables))
+    gradients = classify.backward(loss, variables)
     train_op, alive, global_step = playground_update(gradients, learning_rate, regularization,
                                                      regularization_rate)
     return PlaygroundGraph(points, labels, inputs, hidden, output, loss, accuracy, gradients,

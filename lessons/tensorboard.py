@@ -106,8 +106,7 @@ def main(argv=None):
     p.add_argument("--learning-rates", nargs="+", type=cli.positive_float,
                    default=list(LEARNING_RATES), metavar="LR",
                    help="the sweep: one run per learning rate (default: %(default)s)")
-    p.add_argument("--hidden", type=cli.positive_int, default=HIDDEN, metavar="UNITS",
-                   help="neurons in the ReLU layer (default: %(default)s)")
+    cli.add_hidden(p, HIDDEN, "neurons in the ReLU layer")
     args = cli.parse(p, argv)
 
     # 1. Data

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from tfgraph._lazy import is_startup_noise
 from tfgraph.cli import default_logdir
+from tfgraph.cluster import parent_death_signal
 from tfgraph.errors import UserError
 
 
@@ -61,12 +62,7 @@ def _raise_stopped(signum, frame):
 def _die_with_parent():
     """In the child, before TensorBoard starts (Linux): if the wrapper dies without a chance
     to clean up (SIGKILL, a crash), the kernel sends the child SIGTERM."""
-    try:
-        import ctypes
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
+    parent_death_signal(signal.SIGTERM)
 
 
 def _forward_stderr(stream):

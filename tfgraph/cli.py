@@ -149,6 +149,14 @@ def parser(lesson, doc, *, epochs=None, batch_size=None, learning_rate=None, dat
     return p
 
 
+def add_hidden(p, default, what="neurons in the hidden layer"):
+    """`--hidden UNITS`: the width of mnist_dense's hidden layer, in the lessons that build
+    that network (mnist_dense, activations, tensorboard, distributed). `p`: a parser or one
+    of its argument groups."""
+    p.add_argument("--hidden", type=positive_int, default=default, metavar="UNITS",
+                   help=f"{what} (default: %(default)s)")
+
+
 def parse(p, argv=None):
     """Parse `argv` (default: the command line) and fill in the log root.
 

@@ -14,7 +14,7 @@ launcher, which then stops the tasks in order (the chief first, so it can save a
 checkpoint); a task also dies with its launcher (Linux's parent-death signal), so not even
 a `kill -9` of the launcher leaves one running. Tasks talk back to the launcher through
 marked lines on their standard output (`emit`), and the launcher talks to the chief
-through its standard input (`LocalCluster.tell`, `listen`).
+through its standard input (`Task.tell`, `listen`).
 
 Nothing here imports TensorFlow.
 """
@@ -214,6 +214,16 @@ def listen(on_line):
     threading.Thread(target=read, daemon=True).start()
 
 
+def parent_death_signal(sig):
+    """Ask the kernel to send this process `sig` when its parent dies (Linux's
+    PR_SET_PDEATHSIG); elsewhere nothing happens."""
+    try:
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, sig)
+    except (OSError, AttributeError):
+        pass
+
+
 def die_with_parent():
     """Started by a `LocalCluster`: end this process when the launcher ends, however it ends.
 
@@ -223,11 +233,7 @@ def die_with_parent():
     parent = os.environ.get(PARENT_ENV)
     if not parent:
         return
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)        # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    parent_death_signal(signal.SIGKILL)
     if os.getppid() != int(parent):
         os._exit(1)
 

@@ -34,6 +34,17 @@ def new(width=6.4, height=4.0, rows=1, cols=1, **subplots):
     return figure, axes
 
 
+def label(ax, title, xlabel, ylabel=None):
+    """The house style of a line chart: its title and axis labels, a light grid, the legend
+    small in the upper left (where the lessons' curves leave room)."""
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+
+
 def png(figure):
     """The figure rendered as PNG bytes (tight layout, white background)."""
     figure.tight_layout()

@@ -85,13 +85,13 @@ class Run:
     def __enter__(self):
         # (a run in a folder of the lesson's choosing, e.g. one trial of a sweep, is new)
         resume = getattr(self.args, "resume", None) if self._folder is None else None
-        self._before = None
+        before = None                    # a resumed run's flags, as it was started
         if self._folder is not None:
             self.dir = Path(self._folder)
             self.dir.mkdir(parents=True, exist_ok=False)
         elif resume:
             self.dir = find_run(self.args.logdir, self.lesson, resume)
-            self._check_same_flags()
+            before = self._check_same_flags()
         else:
             self.dir = new_run_dir(self.args.logdir, self.lesson, self.args.run_name)
         try:
@@ -116,7 +116,7 @@ class Run:
             now = flag_values(self.args)
             if resume:   # the run's flags now say how far it is meant to go (--epochs)
                 now.pop("run_name", None)
-                write_flags(self.dir, {**self._before, **now})
+                write_flags(self.dir, {**before, **now})
             else:
                 write_flags(self.dir, now)
         except BaseException:
@@ -132,9 +132,10 @@ class Run:
         """A resumed run continues the same experiment: its flags must be the ones it was
         started with, except those in MAY_CHANGE_ON_RESUME (--epochs to train further,
         --summary-every, --tensorboard, and where the logs are). A run whose flags.json is
-        missing or unreadable is refused: the check could not be made."""
-        self._before = read_flags(self.dir)
-        refuse_other_flags(self.dir, self._before, flag_values(self.args))
+        missing or unreadable is refused: the check could not be made. Returns its flags."""
+        before = read_flags(self.dir)
+        refuse_other_flags(self.dir, before, flag_values(self.args))
+        return before
 
     def _restore(self):
         ckpt = tf.compat.v1.train.latest_checkpoint(str(self.dir / "checkpoints"))

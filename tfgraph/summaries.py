@@ -12,6 +12,7 @@ import zlib
 import numpy as np
 
 from tfgraph._lazy import tf
+from tfgraph.figures import image_value
 
 
 def layer_histograms(layer, activations=True, biases=True):
@@ -113,7 +114,6 @@ def png(image):
 
 def write_images(writer, images, tags, step=0):
     """Write Python-side images (float [n, h, w] in [0, 1]) to the Images tab, one tag each."""
-    from tfgraph.figures import image_value
     values = [image_value(tag, png(image)) for image, tag in zip(images, tags)]
     writer.add_summary(tf.compat.v1.Summary(value=values), step)
 

@@ -99,7 +99,6 @@ class Progress:
         self.loss = float("nan")          # the last step's loss
         self.mean_loss = float("nan")     # the mean shown on the last printed line
         self.start_loss = None            # the first step's loss (resumed: the first line's)
-        self._seen = False
         self._fresh = False               # this Progress saw step 1 (not a resumed run)
         self._window_sum, self._window_steps = 0.0, 0   # since the last printed line
         self._epoch_sum, self._epoch_steps = 0.0, 0
@@ -113,8 +112,8 @@ class Progress:
             raise Diverged(f"the loss became {loss} at step {batch.step} (epoch {batch.epoch})"
                            f"; {_advice(self.learning_rate)}; the summaries up to that step "
                            f"are kept")
-        if not self._seen:
-            self._seen, self._fresh = True, batch.step == 1
+        if not self._examples:            # this Progress's first step
+            self._fresh = batch.step == 1
             if self._fresh:               # a fresh run: the untrained network's loss
                 self.start_loss = loss
         else:                             # the epoch's mean leaves the very first step out
@@ -135,13 +134,13 @@ class Progress:
             print(f"epoch {batch.epoch}  step {batch.step:>6}/{self.total_steps}  "
                   f"loss {self.mean_loss:.4f} (mean of {steps})  {rate:>9,.0f} examples/s",
                   file=self.out or sys.stdout, flush=True)
-            self._check(batch, steps, self._window_steps)
+            self._check(batch, steps)
             self._last, self._examples_since = now, 0
             self._window_sum, self._window_steps = 0.0, 0
         if batch.end_of_epoch:
             self._epoch_sum, self._epoch_steps = 0.0, 0
 
-    def _check(self, batch, steps, steps_in_line):
+    def _check(self, batch, steps):
         """Warn when the loss shows training is wrecked; note when it recovers."""
         start, mean = self.start_loss, self.mean_loss
         epoch_mean = self._epoch_sum / self._epoch_steps if self._epoch_steps else None
@@ -150,7 +149,7 @@ class Progress:
         elif self._wrecked is None:
             # (a resumed run starts low, where one hard batch can be ten times the first: it
             # is judged on lines of several steps only)
-            if mean > self.GROWTH * start and (self._fresh or steps_in_line >= 5):
+            if mean > self.GROWTH * start and (self._fresh or self._window_steps >= 5):
                 self._wrecked = (f"the loss has grown from {start:.4g} at the start to "
                                  f"{mean:.4g} (mean of {steps}, epoch {batch.epoch}); "
                                  f"{_advice(self.learning_rate)}")
