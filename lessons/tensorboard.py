@@ -33,7 +33,6 @@ In TensorBoard (the sweep's folder holds one run per learning rate):
     HParams       the sweep as a table: learning rate against test accuracy
 """
 
-import math
 import time
 from typing import NamedTuple
 
@@ -41,7 +40,7 @@ from lessons import mnist_dense
 from tfgraph import Run, board, cli, new_graph, summaries, tf
 from tfgraph.data.mnist import load_mnist
 from tfgraph.runs import new_run_dir
-from tfgraph.train import evaluate_splits, fit, training_batches
+from tfgraph.train import fit
 
 LESSON = "tensorboard"
 EPOCHS = 3
@@ -87,19 +86,6 @@ def build_graph(learning_rate, hidden=HIDDEN, image_shape=(28, 28)):
     return BoardGraph(net, tf.compat.v1.summary.merge([net.summary, *extra]))
 
 
-def traced_step(run, net, summary, batch):
-    """One training step with full tracing: the Graphs tab shows its compute time and
-    memory per op (a trace is slow, so only one step is traced). Its summaries first."""
-    feed = {net.x: batch.images, net.y: batch.labels}
-    run.writer("train").add_summary(run.session.run(summary, feed), batch.step)
-    options = tf.compat.v1.RunOptions(trace_level=tf.compat.v1.RunOptions.FULL_TRACE)
-    metadata = tf.compat.v1.RunMetadata()
-    _, loss = run.session.run([net.train_op, net.loss], feed, options=options,
-                              run_metadata=metadata)
-    run.writer().add_run_metadata(metadata, f"step_{batch.step}", batch.step)
-    return loss
-
-
 def main(argv=None):
     p = cli.parser(LESSON, __doc__, epochs=EPOCHS, batch_size=BATCH_SIZE, data_dir=True,
                    summary_every=SUMMARY_EVERY)
@@ -136,17 +122,10 @@ def main(argv=None):
             summaries.hparams_trial(run.writer(), {"learning_rate": lr, "hidden": args.hidden},
                                     trial)
             started = time.perf_counter()
-            # Step 1 alone, traced; then the MNIST lessons' loop (fit) from step 2 on.
-            first = next(training_batches(data.train, args.batch_size, 1, args.seed))
-            first_loss = traced_step(run, net, board_graph.summary, first)
-            if first.end_of_epoch:          # the whole training split fit in that one batch:
-                first_scores = evaluate_splits(   # step 1 ended epoch 1: score it as fit does
-                    run, {"accuracy": net.accuracy, "loss": net.loss}, net.x, net.y, data,
-                    first.step, ("test",))
-                print(f"epoch 1  step 1 (traced)  loss {first_loss:.4f}\n"
-                      f"  test accuracy {first_scores['test']['accuracy']:.4f}")
+            # The MNIST lessons' loop; step 1 traced: the time and memory of every op
+            # (a trace is slow, so only one step).
             progress, scores = fit(run, net, data, args, board_graph.summary,
-                                   splits=("test",), learning_rate=lr)
+                                   splits=("test",), learning_rate=lr, trace_step=1)
             test = scores["test"]
             wrong, _ = summaries.log_misclassified(run.session, net, data.test,
                                                    run.writer("test"), run.step)
@@ -154,9 +133,7 @@ def main(argv=None):
         print(f"test accuracy {test['accuracy']:.4f}, {wrong} misclassified, "
               f"{time.perf_counter() - started:.1f} s")
         trials.append({"learning_rate": lr, "test_accuracy": test["accuracy"],
-                       "test_loss": test["loss"],   # (no step after the traced one: its loss)
-                       "train_loss": float(first_loss) if math.isnan(progress.loss)
-                       else progress.loss,
+                       "test_loss": test["loss"], "train_loss": progress.loss,
                        "run_dir": str(run.dir)})
 
     print("\nThe sweep:")

@@ -205,22 +205,39 @@ class TrainStep:
     several times the step itself. That run is separate because, in one `session.run`,
     nothing orders a histogram's read of the weights against the update of the same run:
     the picture could show the weights before or after the step, run by run.
+
+    trace: (step, writer), or None. That one step is run with full tracing and its compute
+    time and memory per op go to `writer` as run metadata `step_<step>` (TensorBoard's
+    Graphs tab, "Tag"); its summaries are written too. A trace is slow: one step only.
     """
 
-    def __init__(self, session, train_op, loss, x, y, summary=None, writer=None, every=100):
+    def __init__(self, session, train_op, loss, x, y, summary=None, writer=None, every=100,
+                 trace=None):
         self._plain = session.make_callable([train_op, loss], feed_list=[x, y])
         self._summary = (session.make_callable(summary, feed_list=[x, y])
                          if summary is not None else None)
         self.writer, self.every = writer, every
         self._network = (session, loss, x, y)     # to examine it if a summary fails
+        self._trace = trace
+        self._traceable = (session.make_callable([train_op, loss], feed_list=[x, y],
+                                                 accept_options=True)
+                           if trace is not None else None)
 
     def __call__(self, batch):
         held_interrupt.release()        # (an epoch that ended without evaluate_splits)
-        if self._summary is not None and batch.step % self.every == 0:
+        traced = self._trace is not None and batch.step == self._trace[0]
+        if self._summary is not None and (batch.step % self.every == 0 or traced):
             self.writer.add_summary(summarise(self._summary, batch, self._network), batch.step)
         if batch.end_of_epoch:          # its scores belong with this step: see HeldInterrupt
             held_interrupt.hold()
-        _, loss = self._plain(batch.images, batch.labels)
+        if traced:
+            metadata = tf.compat.v1.RunMetadata()
+            _, loss = self._traceable(
+                batch.images, batch.labels, run_metadata=metadata,
+                options=tf.compat.v1.RunOptions(trace_level=tf.compat.v1.RunOptions.FULL_TRACE))
+            self._trace[1].add_run_metadata(metadata, f"step_{batch.step}", batch.step)
+        else:
+            _, loss = self._plain(batch.images, batch.labels)
         return loss
 
 
@@ -323,7 +340,7 @@ def evaluate_splits(run, metrics, x, y, data, step, splits=("validation", "test"
 
 
 def fit(run, net, data, args, summary=None, splits=("validation", "test"),
-        learning_rate=None):
+        learning_rate=None, trace_step=None):
     """The training loop of the MNIST lessons: one mini-batch per step, an evaluation
     after every epoch.
 
@@ -331,7 +348,8 @@ def fit(run, net, data, args, summary=None, splits=("validation", "test"),
     train with it unchanged: the loop does not care which network it trains, only that
     `net` has x, y, train_op, loss, accuracy and summary. `args` gives epochs, batch_size,
     seed, summary_every and learning_rate (the last for the divergence advice, unless
-    `learning_rate` is given).
+    `learning_rate` is given). `trace_step`: a step to trace (see `TrainStep`), its run
+    metadata written to the run's main writer.
     It starts at the run's global step, so a resumed run continues where it stopped.
     Returns the `Progress` (last training loss, examples per second) and the scores of the
     last evaluation ({split: {"accuracy", "loss"}}); if no epoch ended during this call (a
@@ -339,7 +357,8 @@ def fit(run, net, data, args, summary=None, splits=("validation", "test"),
     """
     train_step = TrainStep(run.session, net.train_op, net.loss, net.x, net.y,
                            net.summary if summary is None else summary, run.writer("train"),
-                           args.summary_every)
+                           args.summary_every,
+                           trace=None if trace_step is None else (trace_step, run.writer()))
     progress = Progress(args.epochs * steps_per_epoch(len(data.train), args.batch_size),
                         learning_rate or args.learning_rate)
     metrics = {"accuracy": net.accuracy, "loss": net.loss}
