@@ -80,9 +80,10 @@ def lesson_graph(model, n=60000, batch_size=100):
 
 
 def lesson_loop(model, n, batch_size, summaries=True):
-    from tfgraph import Run
+    from tfgraph.support import Run
     from tfgraph.data.mnist import Split
-    from tfgraph.train import Progress, TrainStep, steps_per_epoch, training_batches
+    from tfgraph.train import TrainStep, steps_per_epoch, training_batches
+    from tfgraph.support.watch import Progress
 
     images, labels = synthetic(n)
     split = Split(images, labels)
@@ -121,7 +122,7 @@ def summary_cost(model, batch_size, blocks=7):
     of computing and writing the summaries (what `TrainStep` adds on a summary step),
     divided by the time of the `SUMMARY_EVERY` plain steps it stands for.
     """
-    from tfgraph import Run
+    from tfgraph.support import Run
 
     images, labels = synthetic(batch_size)
     one_hot = np.eye(10, dtype=np.float32)[labels]
@@ -300,7 +301,7 @@ def step_ceiling(model, n, batch_size):
     train op is run back to back. What the lesson's loop would reach with free feeding and
     no summaries."""
     from tfgraph import tf
-    from tfgraph.session import session_config
+    from tfgraph.graph import session_config
 
     lesson, graph, net = lesson_graph(model, n, batch_size)
     with graph.as_default():

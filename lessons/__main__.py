@@ -42,7 +42,7 @@ def main(argv=None):
                       "or python -m lessons <name> [flags]")
             sys.stdout.flush()      # a reader gone away (`| head`) is met here, not at exit
         except BrokenPipeError:
-            from tfgraph.cli import stop_quietly_on_closed_output   # (only now: numpy)
+            from tfgraph.support.cli import stop_quietly_on_closed_output   # (only now: numpy)
             stop_quietly_on_closed_output()
         return 0
     name, flags = argv[0], argv[1:]

@@ -64,11 +64,12 @@ from typing import NamedTuple
 import numpy as np
 
 from lessons import mnist_dense
-from tfgraph import Run, activations, board, cli, figures, new_graph, tf
+from tfgraph import activations, figures, new_graph, tf
+from tfgraph.support import Run, board, cli
 from tfgraph.data.mnist import load_mnist
 from tfgraph.train import fit, steps_per_epoch
-from tfgraph.errors import UserError
-from tfgraph.runs import new_run_dir
+from tfgraph.support.errors import UserError
+from tfgraph.support.runs import new_run_dir
 
 LESSON = "activations"
 FUNCTIONS = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "maxout")  # the slide's

@@ -34,7 +34,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from tfgraph import Run, activations, board, cli, layers, new_graph, tf
+from tfgraph import activations, layers, new_graph, tf
+from tfgraph.support import Run, board, cli
 from tfgraph.data import park
 
 LESSON = "backprop"

@@ -62,10 +62,12 @@ from typing import NamedTuple
 import numpy as np
 
 from lessons import mnist_dense
-from tfgraph import Run, board, cli, cluster, new_graph, tf
+from tfgraph import new_graph, tf
+from tfgraph.support import Run, board, cli, cluster
 from tfgraph.data.mnist import Split, load_mnist
-from tfgraph.errors import UserError
-from tfgraph.train import Progress, evaluate_splits, steps_per_epoch, training_batches
+from tfgraph.support.errors import UserError
+from tfgraph.train import evaluate_splits, steps_per_epoch, training_batches
+from tfgraph.support.watch import Progress
 
 LESSON = "distributed"
 EPOCHS = mnist_dense.EPOCHS          # mnist_dense's training, shared out among the workers

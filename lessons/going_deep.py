@@ -61,9 +61,10 @@ from typing import NamedTuple
 import numpy as np
 
 from lessons import mnist_dense
-from tfgraph import Run, board, classify, cli, figures, layers, new_graph, summaries, tf
+from tfgraph import figures, layers, losses, new_graph, optimizers, summaries, tf
+from tfgraph.support import Run, board, cli
 from tfgraph.data.mnist import Mnist, load_mnist
-from tfgraph.errors import UserError
+from tfgraph.support.errors import UserError
 from tfgraph.train import fit, steps_per_epoch
 
 LESSON = "going_deep"
@@ -265,7 +266,7 @@ def build_graph(learning_rate=LEARNING_RATE, decay=DECAY, steps_per_epoch=550,
     table += rows + rows_fc
     probabilities = tf.nn.softmax(logits, name="softmax")
 
-    loss = classify.cross_entropy(logits, y)
+    loss = losses.cross_entropy(logits, y)
     global_step = tf.compat.v1.train.get_or_create_global_step()
     with tf.name_scope("schedule"):
         # Large steps while far from a minimum, small ones to settle into it:
@@ -273,8 +274,8 @@ def build_graph(learning_rate=LEARNING_RATE, decay=DECAY, steps_per_epoch=550,
         epochs_done = tf.cast(global_step, tf.float32) / float(steps_per_epoch)
         rate = tf.multiply(learning_rate, tf.pow(decay, epochs_done), name="rate")
         rate_summary = tf.compat.v1.summary.scalar("learning_rate", rate)
-    train_op, _, _ = classify.adam(loss, rate)
-    predicted, accuracy = classify.evaluation(logits, y)
+    train_op, _, _ = optimizers.adam(loss, rate)
+    predicted, accuracy = losses.evaluation(logits, y)
 
     found = {**convs, **dense}
     histograms = [h for layer in found.values()

@@ -55,10 +55,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from tfgraph import Run, board, classify, cli, figures, new_graph, tf
+from tfgraph import figures, new_graph, optimizers, tf
+from tfgraph.support import Run, board, cli
 from tfgraph.data.mnist import load_mnist
-from tfgraph.errors import UserError
-from tfgraph.runs import new_run_dir
+from tfgraph.support.errors import UserError
+from tfgraph.support.runs import new_run_dir
 
 LESSON = "ml101"
 MODELS = ("linear_regression", "nearest_neighbour", "k_means")
@@ -114,7 +115,7 @@ def build_linear_regression(learning_rate=LEARNING_RATE):
         prediction = tf.add(slope * x, intercept, name="prediction")              # [n]
     with tf.name_scope("mean_squared_error"):
         loss = tf.reduce_mean(tf.square(prediction - y), name="loss")
-    train_op, _, _ = classify.sgd(loss, learning_rate)    # boxes gradients, sgd_trainer
+    train_op, _, _ = optimizers.sgd(loss, learning_rate)    # boxes gradients, sgd_trainer
 
     summary = tf.compat.v1.summary.merge([
         tf.compat.v1.summary.scalar("loss", loss),

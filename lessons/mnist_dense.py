@@ -30,7 +30,8 @@ In TensorBoard (the lesson prints the command):
 
 from typing import NamedTuple
 
-from tfgraph import Run, activations, board, classify, cli, layers, new_graph, summaries, tf
+from tfgraph import activations, layers, losses, new_graph, optimizers, summaries, tf
+from tfgraph.support import Run, board, cli
 from tfgraph.data.mnist import load_mnist
 from tfgraph.train import fit
 
@@ -77,9 +78,9 @@ def build_graph(learning_rate=LEARNING_RATE, hidden=HIDDEN, activation=ACTIVATIO
     logit = layers.dense(hidden_layer.output, classes, name="logit_layer")
     probabilities = activations.softmax(logit.output)                    # [batch, 10]
 
-    loss = classify.cross_entropy(logit.output, y)
-    train_op, gradients, global_step = classify.sgd(loss, learning_rate)
-    predicted, accuracy = classify.evaluation(logit.output, y)
+    loss = losses.cross_entropy(logit.output, y)
+    train_op, gradients, global_step = optimizers.sgd(loss, learning_rate)
+    predicted, accuracy = losses.evaluation(logit.output, y)
 
     layer_summaries = [*summaries.layer_histograms(hidden_layer),
                        *summaries.layer_histograms(logit)]

@@ -31,7 +31,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from tfgraph import Run, activations, board, classify, cli, layers, new_graph, summaries, tf
+from tfgraph import activations, layers, losses, new_graph, optimizers, summaries, tf
+from tfgraph.support import Run, board, cli
 from tfgraph.data.mnist import load_mnist
 from tfgraph.train import fit
 
@@ -70,9 +71,9 @@ def build_graph(learning_rate=LEARNING_RATE, image_shape=(28, 28), classes=CLASS
     logit = layers.dense(x, classes, name="logit_layer", init="zeros")
     probabilities = activations.softmax(logit.output)                  # [batch, 10]
 
-    loss = classify.cross_entropy(logit.output, y)
-    train_op, _, global_step = classify.sgd(loss, learning_rate)
-    _, accuracy = classify.evaluation(logit.output, y)
+    loss = losses.cross_entropy(logit.output, y)
+    train_op, _, global_step = optimizers.sgd(loss, learning_rate)
+    _, accuracy = losses.evaluation(logit.output, y)
 
     with tf.name_scope("logit_layer/"):
         weight_maps = tf.compat.v1.summary.image(

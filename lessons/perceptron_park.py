@@ -32,7 +32,8 @@ In TensorBoard (the lesson prints the command):
 
 from typing import NamedTuple
 
-from tfgraph import Run, activations, board, cli, new_graph, tf
+from tfgraph import activations, new_graph, tf
+from tfgraph.support import Run, board, cli
 from tfgraph.data import park
 
 LESSON = "perceptron_park"

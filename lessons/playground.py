@@ -82,10 +82,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from tfgraph import Run, activations, board, classify, cli, figures, layers, new_graph, summaries, tf
+from tfgraph import activations, figures, layers, new_graph, optimizers, summaries, tf
+from tfgraph.support import Run, board, cli
 from tfgraph.data import playground as pg
-from tfgraph.errors import UserError
-from tfgraph.train import Batch, Diverged, TrainStep
+from tfgraph.support.errors import UserError
+from tfgraph.train import Batch, TrainStep
+from tfgraph.support.watch import Diverged
 
 LESSON = "playground"
 EPOCHS = 300        # the default experiment is learnt (test loss below 0.01) well before
@@ -211,7 +213,7 @@ def build_graph(features=("x", "y"), network_shape=(4, 2), activation="tanh",
                                       name="accuracy")
 
     variables = [v for layer in [*hidden, output] for v in (layer.weights, layer.biases)]
-    gradients = classify.backward(loss, variables)
+    gradients = optimizers.backward(loss, variables)
     train_op, alive, global_step = playground_update(gradients, learning_rate, regularization,
                                                      regularization_rate)
     return PlaygroundGraph(points, labels, inputs, hidden, output, loss, accuracy, gradients,

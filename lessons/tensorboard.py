@@ -37,9 +37,10 @@ import time
 from typing import NamedTuple
 
 from lessons import mnist_dense
-from tfgraph import Run, board, cli, new_graph, summaries, tf
+from tfgraph import new_graph, summaries, tf
+from tfgraph.support import Run, board, cli
 from tfgraph.data.mnist import load_mnist
-from tfgraph.runs import new_run_dir
+from tfgraph.support.runs import new_run_dir
 from tfgraph.train import fit
 
 LESSON = "tensorboard"

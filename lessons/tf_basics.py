@@ -32,7 +32,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from tfgraph import Run, board, cli, new_graph, tf
+from tfgraph import new_graph, tf
+from tfgraph.support import Run, board, cli
 
 LESSON = "tf_basics"
 A = 3                     # a plain int32 constant: a rank-0 tensor

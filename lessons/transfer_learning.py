@@ -52,11 +52,13 @@ from typing import NamedTuple
 import numpy as np
 
 from lessons import going_deep
-from tfgraph import Run, board, classify, cli, new_graph, tf
+from tfgraph import losses, new_graph, optimizers, tf
+from tfgraph.support import Run, board, cli
 from tfgraph.data.mnist import Split, load_mnist
-from tfgraph.errors import UserError
-from tfgraph.runs import find_run, new_run_dir, read_flags
-from tfgraph.train import Diverged, TrainStep, evaluate, steps_per_epoch, training_batches
+from tfgraph.support.errors import UserError
+from tfgraph.support.runs import find_run, new_run_dir, read_flags
+from tfgraph.train import TrainStep, evaluate, steps_per_epoch, training_batches
+from tfgraph.support.watch import Diverged
 
 LESSON = "transfer_learning"
 BASE_DIGITS = (0, 1, 2, 3, 4)
@@ -114,7 +116,7 @@ def build_graph(variant, learning_rate=LEARNING_RATE, channels=going_deep.CHANNE
     with tf.compat.v1.variable_scope("head"):
         logits, dense, _ = going_deep.dense_layers(features, classes=len(NEW_DIGITS))
 
-    loss = classify.cross_entropy(logits, targets)
+    loss = losses.cross_entropy(logits, targets)
     fc4, fc5 = (dense[name] for name in sorted(dense))
     conv_vars = [v for layer in convs.values() for v in (layer.weights, layer.biases)]
     fc4_vars, fc5_vars = [fc4.weights, fc4.biases], [fc5.weights, fc5.biases]
@@ -122,8 +124,8 @@ def build_graph(variant, learning_rate=LEARNING_RATE, channels=going_deep.CHANNE
     trained = {"all": conv_vars + fc4_vars + fc5_vars, "fc": fc4_vars + fc5_vars,
                "fc5": fc5_vars}[train]
     # Frozen = left out of var_list: no gradient is even computed for those variables.
-    train_op, _, global_step = classify.adam(loss, learning_rate, var_list=trained)
-    _, accuracy = classify.evaluation(logits, targets)
+    train_op, _, global_step = optimizers.adam(loss, learning_rate, var_list=trained)
+    _, accuracy = losses.evaluation(logits, targets)
     restored = {checkpoint_name(v): v for v in restored}
     restorer = (tf.compat.v1.train.Saver(restored, name="restore_base") if restored
                 else None)

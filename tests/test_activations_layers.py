@@ -572,7 +572,7 @@ def test_dense_with_maxout_makes_pieces_per_unit():
 
 
 def test_backward_writes_in_zero_for_a_variable_behind_a_step():
-    from tfgraph import classify
+    from tfgraph import optimizers
     graph = new_graph(0)
     with graph.as_default():
         x = tf.compat.v1.placeholder(tf.float32, [None, 3])
@@ -580,7 +580,7 @@ def test_backward_writes_in_zero_for_a_variable_behind_a_step():
         out = layers.dense(hidden.output, 1, name="out")
         loss = tf.reduce_mean(tf.square(out.output))
         assert tf.compat.v1.gradients(loss, hidden.weights) == [None]   # what TF answers
-        pairs = classify.backward(loss, [hidden.weights, hidden.biases, out.weights])
+        pairs = optimizers.backward(loss, [hidden.weights, hidden.biases, out.weights])
     assert [v for _, v in pairs] == [hidden.weights, hidden.biases, out.weights]
     assert pairs[0][0].op.name == "gradients/zero_for_step_layer_weights"
     assert [g.shape.as_list() for g, _ in pairs] == [[3, 4], [4], [4, 1]]

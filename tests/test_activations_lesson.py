@@ -10,7 +10,8 @@ import pytest
 
 from lessons import activations as lesson
 from lessons import mnist_dense
-from tfgraph import cli, new_graph, tf
+from tfgraph import new_graph, tf
+from tfgraph.support import cli
 from test_reliability import assert_one_line_error, lesson_process
 
 X = np.concatenate([lesson.CURVE_X, np.float32(lesson.TABLE_X)])
@@ -150,7 +151,7 @@ def test_main_without_the_race_prints_the_table_and_writes_the_figures(
     (["--data-dir", "/no/such/folder"], ["/no/such/folder", "--compare alone"]),
 ])
 def test_bad_flags(flags, words, tmp_path, capsys):
-    # As `python -m lessons.activations` runs it (tfgraph.cli.run), but in this process.
+    # As `python -m lessons.activations` runs it (tfgraph.support.cli.run), but in this process.
     with pytest.raises(SystemExit) as stopped:
         cli.run(lesson.main, ["--logdir", str(tmp_path), *flags])
     proc = SimpleNamespace(returncode=stopped.value.code, stderr=capsys.readouterr().err)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tfgraph import board, cli
-from tfgraph.errors import UserError
-from tfgraph.runs import find_run, new_run_dir
+from tfgraph.support import board, cli
+from tfgraph.support.errors import UserError
+from tfgraph.support.runs import find_run, new_run_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -148,7 +148,7 @@ def _wait_for(condition, seconds=60):
 # Raised inside the wrapper once TensorBoard serves: an error in the wrapper itself.
 _WRAPPER_ERROR = """
 import socket, subprocess, sys, time
-from tfgraph import board
+from tfgraph.support import board
 real_wait = subprocess.Popen.wait
 port = int(sys.argv[sys.argv.index("--port") + 1])
 def wait(self, timeout=None):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tfgraph import classify, new_graph, tf
+from tfgraph import losses, new_graph, tf
 from tfgraph.data.mnist import Split
 from tfgraph.train import evaluate
 
@@ -36,8 +36,8 @@ def ops():
     with graph.as_default():
         logits = tf.compat.v1.placeholder(tf.float32, [None, 4])
         labels = tf.compat.v1.placeholder(tf.float32, [None, 4])
-        loss = classify.cross_entropy(logits, labels)
-        predicted, accuracy = classify.evaluation(logits, labels)
+        loss = losses.cross_entropy(logits, labels)
+        predicted, accuracy = losses.evaluation(logits, labels)
     with tf.compat.v1.Session(graph=graph) as sess:
         yield lambda z, y: sess.run([loss, predicted, accuracy], {logits: z, labels: y})
 

@@ -13,11 +13,13 @@ import numpy as np
 import pytest
 from conftest import load_events
 
-from tfgraph import Run, new_graph, summaries, tf
+from tfgraph import new_graph, summaries, tf
+from tfgraph.support import Run, cli
 from tfgraph.data.mnist import Split
-from tfgraph.errors import UserError
-from tfgraph.train import (Batch, Diverged, Progress, TrainStep, evaluate_splits,
-                           steps_per_epoch, training_batches)
+from tfgraph.support.errors import UserError
+from tfgraph import train
+from tfgraph.train import Batch, TrainStep, steps_per_epoch, training_batches
+from tfgraph.support.watch import Diverged, Progress
 
 
 def args_for(tmp_path, **extra):
@@ -98,8 +100,15 @@ def test_a_resumed_run_that_fails_to_start_keeps_its_folder(tmp_path, monkeypatc
     assert list((folder / "checkpoints").glob("model.ckpt-*.index"))   # the learner's run
 
 
+def _parse(tmp_path, *argv):
+    """The flags of a small lesson, through cli.parse: where a resumed run's flags are checked."""
+    p = cli.parser("core", None, epochs=1, data_dir=True, resume=True)
+    cli.add_hidden(p, 2)
+    return cli.parse(p, ["--logdir", str(tmp_path), *argv])
+
+
 def _resumable_run(tmp_path):
-    with Run(args_for(tmp_path, epochs=1, hidden=2, train_size=None), _graph_with_w()) as run:
+    with Run(_parse(tmp_path), _graph_with_w()) as run:
         return run.dir
 
 
@@ -119,19 +128,16 @@ def test_resume_without_readable_flags_is_refused(tmp_path, damage, words):
     folder = _resumable_run(tmp_path)
     damage(folder / "flags.json")
     with pytest.raises(UserError, match=f"cannot resume run {folder.name}: it {words}"):
-        with Run(args_for(tmp_path, epochs=1, resume=folder.name), _graph_with_w()):
-            pass
+        _parse(tmp_path, "--resume", folder.name)
 
 
 def test_resume_records_the_new_epochs_and_refuses_other_flags(tmp_path):
     folder = _resumable_run(tmp_path)
-    other = args_for(tmp_path, epochs=1, hidden=3, train_size=500, resume=folder.name)
+    # refused once, when the flags are parsed: before any data is loaded or any graph built
     with pytest.raises(UserError, match=r"--hidden 2 \(now 3\), --train-size not set "
                                         r"\(now 500\)"):
-        with Run(other, _graph_with_w()):
-            pass
-    with Run(args_for(tmp_path, epochs=4, hidden=2, train_size=None, resume=folder.name),
-             _graph_with_w()):
+        _parse(tmp_path, "--resume", folder.name, "--hidden", "3", "--train-size", "500")
+    with Run(_parse(tmp_path, "--resume", folder.name, "--epochs", "4"), _graph_with_w()):
         pass
     flags = json.loads((folder / "flags.json").read_text())
     assert flags["epochs"] == 4 and "resume" not in flags
@@ -254,22 +260,39 @@ def _interrupt_now():
     return False
 
 
-def test_ctrl_c_after_an_epochs_last_step_waits_until_its_scores_are_written(tmp_path):
+def test_ctrl_c_after_an_epochs_last_step_waits_until_its_scores_are_written(tmp_path,
+                                                                             monkeypatch):
     # Otherwise the checkpoint would hold the epoch's last step, the resumed run would start
     # with the next epoch, and TensorBoard's validation and test curves would have a hole.
+    # Ctrl-C comes while the validation split is scored: fit must score and log the test
+    # split too before it lets the interrupt through.
+    real_evaluate, pressed = train.evaluate, []
+
+    def evaluate_then_ctrl_c(*args, **kwargs):
+        scores = real_evaluate(*args, **kwargs)
+        if not pressed:
+            pressed.append(True)
+            assert not _interrupt_now(), "Ctrl-C was not held after the epoch's last step"
+        return scores
+
+    monkeypatch.setattr(train, "evaluate", evaluate_then_ctrl_c)
     run, x, y, loss, train_op, summary, _ = _nan_weights_step(tmp_path)
-    data = Namespace(test=Split(np.ones((4, 2), np.float32), np.arange(4)))
-    end = Batch(1, 1, np.ones((3, 2), np.float32), np.zeros((3, 10), np.float32), True)
-    with run:
-        step = TrainStep(run.session, train_op, loss, x, y)
-        step(end)                                       # the last step of epoch 1
-        assert not _interrupt_now(), "Ctrl-C was not held after the epoch's last step"
-        with pytest.raises(KeyboardInterrupt):          # ...and acts once it is scored
-            evaluate_splits(run, {"loss": loss}, x, y, data, end.step, splits=("test",))
-        run.writer("test").flush()
-        assert _interrupt_now()                         # held no longer
-    written = load_events(run.dir / "test").Scalars("loss")
-    assert [e.step for e in written] == [1]             # the score is in before the stop
+    with run.graph.as_default():
+        accuracy = tf.constant(0.5)
+    net = Namespace(x=x, y=y, train_op=train_op, loss=loss, accuracy=accuracy, summary=None)
+    split = Split(np.ones((4, 2), np.float32), np.arange(4))
+    data = Namespace(train=split, validation=split, test=split)
+    args = Namespace(epochs=3, batch_size=2, seed=0, summary_every=100, learning_rate=0.1)
+    run = Run(args_for(tmp_path), run.graph, writers=("train", "validation", "test"),
+              checkpoints=False)
+    with pytest.raises(KeyboardInterrupt):          # ...and acts once the epoch is scored
+        with run:
+            train.fit(run, net, data, args)
+    assert pressed
+    for split_name in ("validation", "test"):       # both scores are in before the stop
+        written = load_events(run.dir / split_name).Scalars("loss")
+        assert [e.step for e in written] == [2], split_name
+    assert _interrupt_now()                         # held no longer
 
 
 def _nan_weights_step(tmp_path):

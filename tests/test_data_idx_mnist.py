@@ -15,7 +15,7 @@ import pytest
 from tfgraph.data import mnist
 from tfgraph.data.idx import IMAGES_MAGIC, LABELS_MAGIC, read_idx, write_idx
 from tfgraph.data.mnist import ENV_VAR, Split, batches, load_mnist, one_hot
-from tfgraph.errors import UserError
+from tfgraph.support.errors import UserError
 
 NAMES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from lessons import distributed
-from tfgraph import cluster
-from tfgraph.errors import UserError
+from tfgraph.support import cluster
+from tfgraph.support.errors import UserError
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = {"ps": ["127.0.0.1:2222"], "worker": ["127.0.0.1:2223", "127.0.0.1:2224"]}
@@ -249,7 +249,7 @@ def test_a_port_already_taken_is_one_line(tmp_path):
 STAND_IN = textwrap.dedent("""
     import os, signal, sys, time
     sys.path.insert(0, {root!r})
-    from tfgraph import cluster
+    from tfgraph.support import cluster
     job, index, plan, said, tasks = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], \
         int(sys.argv[5])
     cluster.die_with_parent()
@@ -366,7 +366,7 @@ def test_tasks_die_with_a_launcher_killed_outright(tmp_path):
     launcher = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
-        from tfgraph import cluster
+        from tfgraph.support import cluster
         command = lambda job, i, spec: [sys.executable, {marker!r}, job, str(i), "hang"]
         with cluster.LocalCluster(command, workers=2) as local:
             print("started", flush=True)

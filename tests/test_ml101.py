@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from lessons import ml101
-from tfgraph import cli, new_graph, tf
+from tfgraph import new_graph, tf
+from tfgraph.support import cli
 from test_reliability import assert_one_line_error, lesson_process
 
 
@@ -252,7 +253,7 @@ def test_bad_flags(flags, words, tmp_path, capsys):
 
 
 def as_program(capsys, argv):
-    """The lesson run as `python -m lessons.ml101` runs it (tfgraph.cli.run), in this process:
+    """The lesson run as `python -m lessons.ml101` runs it (tfgraph.support.cli.run), in this process:
     a subprocess per bad flag would cost half a second each. Returns its exit and stderr."""
     with pytest.raises(SystemExit) as stopped:
         cli.run(ml101.main, argv)

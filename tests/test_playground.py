@@ -14,7 +14,7 @@ import pytest
 from lessons import playground
 from tfgraph import figures, new_graph, tf
 from tfgraph.data import playground as pg
-from tfgraph.errors import UserError
+from tfgraph.support.errors import UserError
 
 from test_reliability import assert_one_line_error, lesson_process
 

@@ -15,7 +15,7 @@ import pytest
 from lessons import going_deep, transfer_learning as lesson
 from tfgraph import new_graph, tf
 from tfgraph.data.mnist import Split
-from tfgraph.errors import UserError
+from tfgraph.support.errors import UserError
 
 ROOT = Path(__file__).resolve().parent.parent
 CONV = [f"conv{b}_{i}/{v}" for b in (1, 2, 3) for i in (1, 2) for v in ("weights", "biases")]

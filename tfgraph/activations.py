@@ -8,7 +8,7 @@ Introduced in lesson `activations` (all seven, drawn with their derivatives); us
 `perceptron_park` (step), `backprop` (sigmoid) and `mnist_dense` (any, by `BY_NAME`).
 """
 
-from tfgraph._lazy import tf
+from tfgraph.support.lazy import tf
 
 
 def step(z, threshold=0.0, name="step"):

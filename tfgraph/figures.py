@@ -18,7 +18,7 @@ Introduced in lesson `ml101`; used by every lesson that plots.
 import io
 import struct
 
-from tfgraph._lazy import tf
+from tfgraph.support.lazy import tf
 
 DPI = 100
 

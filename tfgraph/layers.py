@@ -9,7 +9,7 @@ logit layer); `conv2d`, `max_pool` and `flatten` in `going_deep`. Each layer is 
 import math
 from typing import NamedTuple
 
-from tfgraph._lazy import tf
+from tfgraph.support.lazy import tf
 
 
 class Dense(NamedTuple):

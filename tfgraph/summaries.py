@@ -11,7 +11,7 @@ import zlib
 
 import numpy as np
 
-from tfgraph._lazy import tf
+from tfgraph.support.lazy import tf
 from tfgraph.figures import image_value
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tfgraph.errors import UserError
+from tfgraph.support.errors import UserError
 
 IMAGES_MAGIC = 0x00000803  # 2051: uint8, 3 dimensions [count, rows, cols]
 LABELS_MAGIC = 0x00000801  # 2049: uint8, 1 dimension [count]

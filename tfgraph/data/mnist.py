@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from tfgraph.data.idx import IMAGES_MAGIC, LABELS_MAGIC, read_idx
-from tfgraph.errors import UserError
+from tfgraph.support.errors import UserError
 
 ENV_VAR = "TFGRAPH_DATA_DIR"
 OFFLINE_ENV_VAR = "TFGRAPH_OFFLINE"   # set (to anything) to never download

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from tfgraph.errors import UserError
+from tfgraph.support.errors import UserError
 
 RADIUS = 6.0                    # the heatmap's plane: x1 and x2 from -6 to 6
 SAMPLES = {"classification": 500, "regression": 1200}

@@ -30,7 +30,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from tfgraph.errors import UserError
+from tfgraph.support.errors import UserError
 
 JOBS = ("ps", "worker")
 CONTROL = "@tfgraph-cluster "       # a line a task writes for its launcher, not for people

@@ -1,6 +1,6 @@
 """One graph, one session, one run folder: the frame every lesson trains inside.
 
-    graph = new_graph(seed)            # a fresh tf.Graph, nothing left from other lessons
+    graph = new_graph(seed)            # tfgraph.graph: a fresh tf.Graph
     with graph.as_default():
         net = build_graph(...)         # placeholders, variables, ops: nothing runs yet
     with Run(args, graph) as run:      # folder, writers, session, variables initialised,
@@ -8,7 +8,9 @@
 
 `Run` also keeps the learner's work: Ctrl-C saves a checkpoint and flushes the summaries
 before the program ends, `--resume` continues from that checkpoint in the same TensorBoard
-run, and errors close the writers so everything logged so far stays readable.
+run, and errors close the writers so everything logged so far stays readable. Whether a
+resumed run's flags are its own is checked once, when the flags are parsed
+(`tfgraph.support.cli.parse`), before any data is loaded.
 """
 
 import itertools
@@ -18,31 +20,13 @@ import shutil
 import sys
 from pathlib import Path
 
-from tfgraph._lazy import tf
-from tfgraph.errors import UserError
-from tfgraph.runs import (find_run, flag_values, new_run_dir, read_flags, refuse_other_flags,
-                          write_flags)
-from tfgraph.train import held_interrupt
+from tfgraph.graph import session_config
+from tfgraph.support.cli import default_logdir
+from tfgraph.support.errors import UserError
+from tfgraph.support.lazy import tf
+from tfgraph.support.runs import find_run, flag_values, new_run_dir, read_flags, write_flags
 
 _writer_numbers = itertools.count(1)   # (per process: the pid tells processes apart)
-
-
-def new_graph(seed):
-    """A new, empty `tf.Graph` whose random ops are seeded from `seed`.
-
-    Op determinism makes the same seed give the same numbers bit for bit on this machine
-    (it is a process-wide setting; it costs a few percent of speed).
-    """
-    tf.config.experimental.enable_op_determinism()
-    graph = tf.Graph()
-    with graph.as_default():
-        tf.compat.v1.set_random_seed(seed)
-    return graph
-
-
-def session_config():
-    """Thread settings for a small CPU: TensorFlow's defaults measured best here."""
-    return tf.compat.v1.ConfigProto(allow_soft_placement=True)
 
 
 class Run:
@@ -91,7 +75,7 @@ class Run:
             self.dir.mkdir(parents=True, exist_ok=False)
         elif resume:
             self.dir = find_run(self.args.logdir, self.lesson, resume)
-            before = self._check_same_flags()
+            before = read_flags(self.dir)   # checked against the flags by cli.parse
         else:
             self.dir = new_run_dir(self.args.logdir, self.lesson, self.args.run_name)
         try:
@@ -127,15 +111,6 @@ class Run:
                 shutil.rmtree(self.dir, ignore_errors=True)
             raise
         return self
-
-    def _check_same_flags(self):
-        """A resumed run continues the same experiment: its flags must be the ones it was
-        started with, except those in MAY_CHANGE_ON_RESUME (--epochs to train further,
-        --summary-every, --tensorboard, and where the logs are). A run whose flags.json is
-        missing or unreadable is refused: the check could not be made. Returns its flags."""
-        before = read_flags(self.dir)
-        refuse_other_flags(self.dir, before, flag_values(self.args))
-        return before
 
     def _restore(self):
         ckpt = tf.compat.v1.train.latest_checkpoint(str(self.dir / "checkpoints"))
@@ -182,7 +157,6 @@ class Run:
         """The shortest command that continues this run: `--resume` takes every other flag
         from the run's flags.json; `--logdir` only when the runs are not where a plain
         command looks for them."""
-        from tfgraph.cli import default_logdir
         words = ["python", "-m", f"lessons.{self.lesson}"]
         if Path(self.args.logdir).resolve() != default_logdir():
             words += ["--logdir", str(self.args.logdir)]
@@ -190,13 +164,6 @@ class Run:
 
     # -- leaving: keep everything ---------------------------------------------------------
     def __exit__(self, kind, error, tb):
-        if kind is None:
-            try:                 # a Ctrl-C held at the last epoch's end (tfgraph.train)
-                held_interrupt.release()
-            except KeyboardInterrupt:
-                kind = KeyboardInterrupt
-        else:
-            held_interrupt.clear()
         try:
             if kind is None:
                 self.save()
@@ -210,8 +177,6 @@ class Run:
                     print(f"Continue with: {self.continue_command()}", file=sys.stderr)
         finally:
             self._close()
-        if kind is KeyboardInterrupt and error is None:
-            raise KeyboardInterrupt       # the held Ctrl-C, now that the work is saved
         return False
 
     def _flush(self):

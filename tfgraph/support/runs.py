@@ -9,7 +9,7 @@ import json
 import time
 from pathlib import Path
 
-from tfgraph.errors import UserError
+from tfgraph.support.errors import UserError
 
 FLAGS_FILE = "flags.json"   # the flags a run was started with: --resume reads them back
 # Flags that say where and how to run, not what the experiment is: never taken from the run.

@@ -14,7 +14,9 @@ import os
 import sys
 from pathlib import Path
 
-from tfgraph.errors import UserError
+from tfgraph.support.errors import UserError
+from tfgraph.support.runs import (NOT_TAKEN_ON_RESUME, find_run, flag_values, read_flags,
+                                  refuse_other_flags)
 
 LOGDIR_ENV = "TFGRAPH_LOGDIR"
 
@@ -163,7 +165,7 @@ def parse(p, argv=None):
     With `--resume RUN`, every flag not given on the command line takes the value the run
     was started with (its `flags.json`): `--resume RUN` alone continues the same experiment,
     with the same data, offline or not. A flag given that differs from the run's is refused
-    here, before any data is loaded (and again by `tfgraph.Run`): only a few may change,
+    here, before any data is loaded (the only check: `Run` trusts it): only a few may change,
     e.g. a larger `--epochs`.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -194,9 +196,6 @@ def given(p, argv):
 
 
 def _take_the_runs_flags(p, argv, args):
-    from tfgraph.runs import (NOT_TAKEN_ON_RESUME, find_run, flag_values, read_flags,
-                              refuse_other_flags)  # no TensorFlow there
-
     run = find_run(args.logdir, args.lesson, args.resume)
     args.resume = run.name                  # "latest" becomes the run it found, once
     before = read_flags(run)
@@ -214,8 +213,8 @@ def _take_the_runs_flags(p, argv, args):
                 action.default, default=str):
             shown = " ".join(map(str, value)) if isinstance(value, list) else value
             taken.append(f"{action.option_strings[0]} {shown}")
-    # Refused now, before minutes of loading data (tfgraph.Run checks again, for lessons
-    # that build their flags another way).
+    # Refused now, before minutes of loading data: the one place a resumed run's flags are
+    # checked (tfgraph.support.Run trusts them).
     refuse_other_flags(run, before, flag_values(args))
     if taken:
         print(f"Resuming {run.name} with its own flags: {' '.join(taken)}")
@@ -242,7 +241,7 @@ def _check_writable(folder):
 def run(main, argv=None):
     """Run a lesson's `main` as a program: learner mistakes become one line and exit 2.
 
-    Ctrl-C ends with exit code 130 after the lesson has saved its work (see `tfgraph.Run`).
+    Ctrl-C ends with exit code 130 after the lesson has saved its work (see `tfgraph.support.Run`).
     Output piped into a program that stops reading (`| head`) ends quietly with exit code 141,
     as any Unix tool does. Anything else is a bug in the lesson and keeps its traceback.
     """

@@ -1,0 +1,21 @@
+"""What keeps the lessons' runs safe and convenient; not what a lesson teaches.
+
+    cli         the lessons' shared flags, checked before anything heavy; one-line errors
+    errors      `UserError`: a learner's mistake, shown as one line with exit code 2
+    lazy        `tf`, imported on first use, without TensorFlow's start-up noise
+    runs        run folders `logs/<lesson>/<run>/` and their `flags.json`
+    run         `Run`: folder, writers, session, checkpoints, Ctrl-C and `--resume`
+    interrupt   Ctrl-C held between an epoch's last step and its scores (owns SIGINT)
+    watch       progress lines and the divergence watch (NaN, a wrecked run)
+    board       start TensorBoard on the lessons' logs (`python -m tfgraph.board`)
+    cluster     a TensorFlow cluster's tasks as processes: launcher, cleanup
+
+Each piece of state has one owner here: SIGINT is held only by `interrupt`, a resumed run's
+flags are checked only by `cli.parse`, a run folder is made only by `runs`.
+"""
+
+from tfgraph.support import board, cli, cluster
+from tfgraph.support.errors import UserError
+from tfgraph.support.run import Run
+
+__all__ = ["Run", "UserError", "board", "cli", "cluster"]
