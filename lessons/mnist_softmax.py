@@ -32,7 +32,7 @@ from typing import NamedTuple
 import numpy as np
 
 from tfgraph import activations, layers, losses, new_graph, optimizers, summaries, tf
-from tfgraph.support import Run, board, cli
+from tfgraph.support import Run, board, cli, report
 from tfgraph.data.mnist import load_mnist
 from tfgraph.train import fit
 
@@ -94,10 +94,11 @@ def show_one_digit(session, net, split, index=0):
     print(f"\nA real test digit (a {label}):")
     for row in image.reshape(side, side)[::2]:                           # every other row
         print("   " + "".join(" .:-=+*#%@"[min(int(v * 10), 9)] for v in row))
-    print("\n  " + " " * 15 + "".join(f"{d:>6}" for d in range(CLASSES)))
-    print("  one-hot label  " + "".join(f"{v:>6.0f}" for v in split.one_hot()[index]))
-    print("  logits         " + "".join(f"{v:>6.1f}" for v in logits[0]))
-    print("  probabilities  " + "".join(f"{v:>6.2f}" for v in probs[0]))
+    print()
+    print(report.table([["one-hot label", *split.one_hot()[index].astype(int)],
+                        ["logits", *(format(v, ".1f") for v in logits[0])],
+                        ["probabilities", *(format(v, ".2f") for v in probs[0])]],
+                       header=["", *map(str, range(CLASSES))]))
     print(f"  -> predicted {int(np.argmax(logits[0]))} with probability {probs[0].max():.2f};"
           f" the probabilities sum to {probs[0].sum():.3f}")
     return {"label": label, "logits": logits[0].tolist(), "probabilities": probs[0].tolist()}
@@ -130,8 +131,7 @@ def main(argv=None):
         progress, scores = fit(run, net, data, args)
         test = scores["test"]          # scored after the last epoch
         steps = run.step
-        print(f"\nTest accuracy: {test['accuracy']:.4f} on {len(data.test):,} digits never "
-              f"seen in training (loss {test['loss']:.4f}), after {steps:,} steps")
+        print("\n" + report.test_accuracy(test, len(data.test), steps))
         example = show_one_digit(run.session, net, data.test)
 
     # 4. TensorBoard

@@ -9,13 +9,14 @@
     watch       progress lines and the divergence watch (NaN, a wrecked run)
     board       start TensorBoard on the lessons' logs (`python -m tfgraph.board`)
     cluster     a TensorFlow cluster's tasks as processes: launcher, cleanup
+    report      tables whose columns fit any value; the "Test accuracy ..." line
 
 Each piece of state has one owner here: SIGINT is held only by `interrupt`, a resumed run's
 flags are checked only by `cli.parse`, a run folder is made only by `runs`.
 """
 
-from tfgraph.support import board, cli, cluster
+from tfgraph.support import board, cli, cluster, report
 from tfgraph.support.errors import UserError
 from tfgraph.support.run import Run
 
-__all__ = ["Run", "UserError", "board", "cli", "cluster"]
+__all__ = ["Run", "UserError", "board", "cli", "cluster", "report"]
