@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lessons import distributed, mnist_dense  # noqa: E402  (after the path is set)
+from tfgraph.support import report  # noqa: E402
 
 BYTES_PER_FLOAT = 4
 
@@ -96,12 +97,12 @@ def main(argv=None):
                              result["test_accuracy"], seconds, result["global_step"]))
             print(f"  {rows[-1][0]} done in {seconds:.0f} s", flush=True)
 
-    print(f"\n{'way':<18}{'examples/s':>11}{'per worker':>22}{'test acc.':>10}"
-          f"{'updates':>9}{'wall s':>8}")
-    for way, rate, per_worker, accuracy, seconds, updates in rows:
-        workers = " + ".join(f"{v:,.0f}" for v in per_worker.values() if v) or "-"
-        print(f"{way:<18}{rate:>11,.0f}{workers:>22}{accuracy:>10.4f}{updates:>9,}"
-              f"{seconds:>8.0f}")
+    table = [(way, rate, " + ".join(f"{v:,.0f}" for v in per_worker.values() if v) or "-",
+              accuracy, updates, seconds)
+             for way, rate, per_worker, accuracy, seconds, updates in rows]
+    print("\n" + report.table(table, header=("way", "examples/s", "per worker", "test acc.",
+                                             "updates", "wall s"),
+                              formats=("", ",.0f", "", ".4f", ",", ".0f"), indent=""))
     print(f"\nLoad average after: {load()}")
 
     n = parameters(hidden)

@@ -63,9 +63,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from lessons import mnist_dense
-from tfgraph import activations, figures, new_graph, tf
-from tfgraph.support import Run, board, cli
+from lessons import mnist_dense         # the network of lesson mnist_dense, raced in part 3
+from tfgraph import activations, figures, new_graph, race, tf
+from tfgraph.support import Run, board, cli, neuron_flags, report
 from tfgraph.data.mnist import load_mnist
 from tfgraph.train import fit, steps_per_epoch
 from tfgraph.support.errors import UserError
@@ -90,6 +90,7 @@ BATCH_SIZE = mnist_dense.BATCH_SIZE
 EPOCHS = 2
 TRAIN_SIZE = 10_000     # first 10,000 training digits (all 7,200 of the offline split)
 SUMMARY_EVERY = 50
+WIDTH = 92              # printed paragraphs wrap at this column
 
 
 class NeuronGraph(NamedTuple):
@@ -143,97 +144,18 @@ def build_graph(weights=WEIGHTS, bias=BIAS, activation=ACTIVATION, pieces=MAXOUT
     return NeuronGraph(x, w, b, weighted_sum, output, curve_x, values, derivatives)
 
 
-# -- pictures ------------------------------------------------------------------------------
-
-def neuron_figure(weights, bias, inputs, weighted_sum, output, activation):
-    """The slide's neuron with these numbers: inputs -> Pesos -> Σ + Viés -> F -> output."""
-    fig, ax = figures.new(6.4, 3.6)
-    ax.set_axis_off()
-    ax.set_xlim(-0.5, 8.2)
-    ax.set_ylim(-1.6, len(inputs) + 0.2)
-    middle = (len(inputs) - 1) / 2
-    for i, (xi, wi) in enumerate(zip(inputs, weights)):
-        y = len(inputs) - 1 - i
-        ax.annotate("", xy=(3.2, middle), xytext=(0.45, y),
-                    arrowprops=dict(arrowstyle="->", color="#1f77b4"))
-        ax.text(0, y, f"x{i + 1} = {xi:g}", ha="center", va="center",
-                bbox=dict(boxstyle="circle", fc="#e8f0fa"))
-        # the weight's label a third of the way along its arrow, on a white patch
-        ax.text(0.45 + 0.33 * (3.2 - 0.45), y + 0.33 * (middle - y), f"w{i + 1} = {wi:g}",
-                color="#1f77b4", fontsize=9, ha="center", va="center",
-                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
-    ax.text(3.7, middle, f"Σ w·x + b\n= {weighted_sum:.4g}", ha="center", va="center",
-            bbox=dict(boxstyle="round", fc="#fff2cc"))
-    ax.annotate("", xy=(3.7, middle - 0.45), xytext=(3.7, -1.2),
-                arrowprops=dict(arrowstyle="->", color="#2ca02c"))
-    ax.text(3.7, -1.4, f"Viés b = {bias:g}", ha="center", color="#2ca02c", fontsize=9)
-    ax.annotate("", xy=(5.3, middle), xytext=(4.5, middle), arrowprops=dict(arrowstyle="->"))
-    ax.text(5.9, middle, f"F = {activation}", ha="center", va="center",
-            bbox=dict(boxstyle="round", fc="#f4cccc"))
-    ax.annotate("", xy=(7.2, middle), xytext=(6.6, middle), arrowprops=dict(arrowstyle="->"))
-    ax.text(7.7, middle, f"{output:.4g}", ha="center", va="center",
-            bbox=dict(boxstyle="circle", fc="#d9ead3"))
-    ax.set_title("Neurônio digital: Pesos (weights), Viés (bias), Função de ativação",
-                 fontsize=10)
-    return fig
-
-
-def function_figure(name, x, value, derivative, no_gradient, table):
-    """One function and its derivative over x, the table's points marked on the derivative."""
-    fig, ax = figures.new(6.4, 4.0)
-    ax.axhline(0, color="#999999", linewidth=0.8)
-    ax.axvline(0, color="#999999", linewidth=0.8)
-    if name == "maxout":
-        for i, (slope, intercept) in enumerate(MAXOUT_PIECES):
-            ax.plot(x, slope * x + intercept, ":", color="#888888",
-                    label=f"piece {i + 1}: {slope:g}·x {intercept:+g}")
-    ax.plot(x, value, "C0-", linewidth=2, label=f"{name}(x)")
-    label = ("derivative: 0 (tf.gradients gives None: no gradient path)" if no_gradient
-             else "derivative, by tf.gradients")
-    ax.plot(x, derivative, "C1--", linewidth=2, label=label)
-    ax.plot(TABLE_X, table, "C1o", markersize=5, label="the derivative at x = -2 ... 2")
-    ax.set_xlim(x[0], x[-1])
-    figures.label(ax, f"Função de ativação: {name}", "x (the weighted sum w·x + b)", "value")
-    return fig
-
-
-def all_figure(x, values, derivatives):
-    """The seven functions (left) and their derivatives (right), on shared axes."""
-    fig, (left, right) = figures.new(11.0, 4.2, 1, 2)
-    # Several curves coincide (relu, leaky_relu, elu, maxout for x > 0): wide solid lines
-    # first, then narrower dashed ones on top, so each stays visible.
-    styles = ["-", "-", "-", "-", "--", "-.", ":"]
-    for i, name in enumerate(FUNCTIONS):
-        look = dict(color=f"C{i}", linestyle=styles[i], linewidth=3.2 - 0.35 * i, label=name)
-        left.plot(x, values[name], **look)
-        right.plot(x, derivatives[name], **look)
-    for ax, title in ((left, "F(x)"), (right, "F'(x), by tf.gradients")):
-        ax.axhline(0, color="#999999", linewidth=0.8)
-        ax.axvline(0, color="#999999", linewidth=0.8)
-        ax.set_xlim(x[0], x[-1])
-        figures.label(ax, title, "x (the weighted sum w·x + b)")
-    left.set_ylim(-2, 5)
-    right.set_ylim(-0.7, 1.3)
-    return fig
-
-
-# -- part 3 --------------------------------------------------------------------------------
-
-def race(args, data, folder, name):
-    """mnist_dense's network with activation `name`, trained by the MNIST lessons' loop
-    (tfgraph.train.fit).
-
-    Returns {"activation", "test_accuracy", "test_loss", "moved", "steps", "seconds"}; moved:
-    the mean |change| of the hidden layer's weights over the whole training.
-    """
+def train_dense(args, data, folder, name):
+    """Part 3, one function: mnist_dense's network with activation `name`, trained by the MNIST
+    lessons' loop (tfgraph.train.fit) in its own graph and run folder. Returns {"activation",
+    "test_accuracy", "test_loss", "moved": the mean |change| of the hidden weights, "steps",
+    "seconds", "run_dir"}."""
     graph = new_graph(args.seed)
     with graph.as_default():
         net = mnist_dense.build_graph(args.learning_rate, args.hidden, name, data.image_shape)
         # mnist_dense's own scalars (loss, accuracy), and one histogram with the same tag in
         # every run, so TensorBoard lines the seven hidden layers up side by side.
-        summary = tf.compat.v1.summary.merge([
-            *net.scalars,
-            tf.compat.v1.summary.histogram("hidden_layer_weights", net.hidden.weights)])
+        summary = tf.compat.v1.summary.merge([*net.scalars, tf.compat.v1.summary.histogram(
+            "hidden_layer_weights", net.hidden.weights)])
     print(f"\n== {name}: {args.hidden} {name} neurons, {args.epochs} epochs ==")
     started = time.perf_counter()
     with Run(args, graph, writers=("train", "test"), checkpoints=False, folder=folder) as run:
@@ -246,53 +168,12 @@ def race(args, data, folder, name):
             "steps": steps, "seconds": time.perf_counter() - started, "run_dir": str(folder)}
 
 
-def what_it_shows(results, hidden, learning_rate):
-    """Sentences about the race, from its own numbers (nothing here is assumed)."""
-    by_name = {r["activation"]: r for r in results}
-    lines = []
-    if "step" in by_name:
-        step = by_name["step"]
-        if step["moved"] == 0.0:
-            lines.append(
-                f"step: its layer's weights did not move at all (mean |change| exactly 0). "
-                f"tf.gradients finds no path through a step (its derivative is 0 wherever it "
-                f"exists), so gradient descent cannot train that layer. Its "
-                f"{step['test_accuracy']:.3f} is the logit layer alone, reading {hidden} "
-                f"fixed random yes/no features of the pixels.")
-        else:
-            lines.append(f"step: its layer's weights moved (mean |change| "
-                         f"{step['moved']:.2g}): unexpected for a step, look closer.")
-    if "sigmoid" in by_name and "relu" in by_name:
-        s, r = by_name["sigmoid"]["test_accuracy"], by_name["relu"]["test_accuracy"]
-        if s < r:
-            lines.append(f"sigmoid {s:.3f} < relu {r:.3f} after the same steps at learning "
-                         f"rate {learning_rate:g}: σ' is at most 0.25 (part 2), so a "
-                         f"sigmoid layer passes back at most a quarter of each gradient; "
-                         f"ReLU passes all of it wherever the neuron is on.")
-        else:
-            lines.append(f"sigmoid {s:.3f} >= relu {r:.3f} this time: with more steps or "
-                         f"another learning rate, the slow start matters less.")
-    if "step" in by_name and "sigmoid" in by_name and (
-            by_name["step"]["test_accuracy"] >= by_name["sigmoid"]["test_accuracy"]):
-        lines.append(f"step {by_name['step']['test_accuracy']:.3f} >= sigmoid "
-                     f"{by_name['sigmoid']['test_accuracy']:.3f}: in so few steps, fixed "
-                     f"random features beat a hidden layer that learns this slowly.")
-    best = max(results, key=lambda r: r["test_accuracy"])
-    lines.append(f"Best of this race: {best['activation']} ({best['test_accuracy']:.3f}).")
-    return lines
-
-
-def parse(argv):
+def main(argv=None):
     p = cli.parser(LESSON, __doc__, epochs=EPOCHS, batch_size=BATCH_SIZE,
                    learning_rate=LEARNING_RATE, data_dir=True, summary_every=SUMMARY_EVERY)
     p.set_defaults(train_size=TRAIN_SIZE)
     g = p.add_argument_group("1. one neuron")
-    g.add_argument("--weights", nargs="+", type=cli.finite_float, default=list(WEIGHTS),
-                   metavar="W", help="Pesos, one per input (default: %(default)s)")
-    g.add_argument("--bias", type=cli.finite_float, default=BIAS, metavar="B",
-                   help="Viés (default: %(default)s)")
-    g.add_argument("--inputs", nargs="+", type=cli.finite_float, default=list(INPUTS),
-                   metavar="X", help="the neuron's inputs x (default: %(default)s)")
+    neuron_flags.add(g, WEIGHTS, BIAS, INPUTS)
     g.add_argument("--activation", choices=FUNCTIONS, default=ACTIVATION,
                    help="Função de ativação (default: %(default)s)")
     g = p.add_argument_group("3. why the choice matters")
@@ -301,26 +182,8 @@ def parse(argv):
                                      "all seven; --compare alone skips part 3)")
     cli.add_hidden(g, HIDDEN)
     args = cli.parse(p, argv)
-    if len(args.weights) != len(args.inputs):
-        raise UserError(f"the neuron has {len(args.weights)} weights (--weights) but "
-                        f"{len(args.inputs)} inputs (--inputs): give one weight per input")
-    limit = float(np.finfo(np.float32).max)
-    for flag, values in (("--weights", args.weights), ("--bias", [args.bias]),
-                         ("--inputs", args.inputs)):
-        if any(abs(v) > limit for v in values):
-            raise UserError(f"{flag}: {max(values, key=abs):g} does not fit in float32 "
-                            f"(at most {limit:.3g} in size)")
-    # Σ|w·x| + |b| within float32: then no product and no partial sum can overflow either.
-    size = float(np.sum(np.abs(np.multiply(args.weights, args.inputs))) + abs(args.bias))
-    if not size <= limit:
-        raise UserError(f"w·x + b is too large for float32 (its terms add up to {size:g}, "
-                        f"at most {limit:.3g} fits): use smaller --weights, --bias or --inputs")
+    neuron_flags.check(args)                    # one weight per input, w·x + b within float32
     args.compare = list(dict.fromkeys(args.compare))                   # each once, in order
-    return args
-
-
-def main(argv=None):
-    args = parse(argv)
 
     # 1. Data: only part 3 needs digits; found (or refused) before anything runs
     data = None
@@ -332,12 +195,12 @@ def main(argv=None):
                             f"parts 1 and 2 without them)") from None
         print(f"Data: {data.source}")
 
-    # 2. Graph: the neuron, the seven functions, their derivatives
+    # 2. Graph: the neuron, the seven functions, their derivatives (part 3's: `train_dense`)
     graph = new_graph(args.seed)
     with graph.as_default():
         net = build_graph(tuple(args.weights), args.bias, args.activation)
 
-    # 3. Session: run the neuron and the curves; draw them
+    # 3. Session: parts 1 and 2 in the run `neuron`, drawn; part 3, the race, one run each
     root = new_run_dir(args.logdir, LESSON, args.run_name)
     with Run(args, graph, checkpoints=False, folder=root / "neuron") as run:
         sess, writer = run.session, run.writer()
@@ -345,24 +208,24 @@ def main(argv=None):
                                         {net.x: np.float32(args.inputs)})
         points = np.concatenate([CURVE_X, np.float32(TABLE_X)])
         found = {k: v for k, v in net.derivatives.items() if v is not None}
-        values, derivatives = sess.run([net.values, found],
-                                       {net.curve_x: points})
+        values, derivatives = sess.run([net.values, found], {net.curve_x: points})
         same_sum = sess.run(net.values, {net.curve_x: np.float32([weighted_sum])})
         no_gradient = {name for name, d in net.derivatives.items() if d is None}
         for name in no_gradient:
             derivatives[name] = np.zeros_like(points)      # the true slope wherever it exists
         n = len(CURVE_X)
-        curve = {name: (values[name][:n], derivatives[name][:n]) for name in FUNCTIONS}
         table = {name: {"values": values[name][n:].tolist(),
                         "derivatives": derivatives[name][n:].tolist(),
                         "no_gradient": name in no_gradient} for name in FUNCTIONS}
-        figures.write(writer, "neuron", neuron_figure(args.weights, args.bias, args.inputs,
-                                                      weighted_sum, output, args.activation))
+        curves = {name: values[name][:n] for name in FUNCTIONS}
+        slopes = {name: derivatives[name][:n] for name in FUNCTIONS}
+        figures.write(writer, "neuron", figures.neuron(
+            args.weights, args.bias, args.inputs, weighted_sum, output, args.activation))
         for name in FUNCTIONS:
-            figures.write(writer, f"functions/{name}", function_figure(
-                name, CURVE_X, *curve[name], name in no_gradient, table[name]["derivatives"]))
-        figures.write(writer, "functions/all", all_figure(
-            CURVE_X, {k: v[0] for k, v in curve.items()}, {k: v[1] for k, v in curve.items()}))
+            figures.write(writer, f"functions/{name}", figures.activation_curve(
+                name, CURVE_X, curves[name], slopes[name], name in no_gradient, TABLE_X,
+                table[name]["derivatives"], MAXOUT_PIECES if name == "maxout" else ()))
+        figures.write(writer, "functions/all", figures.activation_curves(CURVE_X, curves, slopes))
 
     print("\n1. One digital neuron, F(w·x + b)")
     print(f"   Pesos (weights)     w = {', '.join(f'{v:g}' for v in args.weights)}")
@@ -373,56 +236,53 @@ def main(argv=None):
         f"{a:g}·z {'-' if c < 0 else '+'} {abs(c):g}" for a, c in MAXOUT_PIECES)
         + ", z = w·x + b") if args.activation == "maxout" else ""
     print(f"   Função de ativação  F = {args.activation}{pieces}  ->  output {output:.6g}")
-    print(textwrap.fill("The same sum through each of the seven: " + ", ".join(
-        f"{name} {float(same_sum[name][0]):.4g}" for name in FUNCTIONS), 92,
-        initial_indent="   ", subsequent_indent="   "))
+    paragraph("The same sum through each of the seven: " + ", ".join(
+        f"{name} {float(same_sum[name][0]):.4g}" for name in FUNCTIONS))
 
     print("\n2. The seven functions of the slide, and their derivatives by tf.gradients")
-    header = "".join(f"{x:>9g}" for x in TABLE_X)
-    for title, key in (("F(x)", "values"), ("F'(x)", "derivatives")):
-        print(f"   {title:<6} at x ={header}")
-        for name in FUNCTIONS:
-            mark = "  (tf.gradients: None)" if key == "derivatives" and table[name][
-                "no_gradient"] else ""
-            print(f"   {name:<14}" + "".join(f"{v:>9.4f}" for v in table[name][key]) + mark)
+    at_x = [f"{x:g}" for x in TABLE_X]
+    mark = {True: "(tf.gradients: None)", False: ""}
+    print(report.table(
+        [*([name, *table[name]["values"]] for name in FUNCTIONS), ["F'(x)  at x =", *at_x],
+         *([name, *table[name]["derivatives"], mark[name in no_gradient]] for name in FUNCTIONS)],
+        header=["F(x)   at x =", *at_x], formats=["", *[".4f"] * len(TABLE_X)], indent="   "))
     d0 = {name: table[name]["derivatives"][TABLE_X.index(0.0)] for name in FUNCTIONS}
-    kink = TABLE_X.index(-1.0)
-    print(textwrap.fill(
-        f"At the kinks tf.gradients picks one slope: relu'(0) = {d0['relu']:g} (tf.maximum "
-        f"gives a tie to its first argument), leaky_relu'(0) = {d0['leaky_relu']:g}, "
-        f"elu'(0) = {d0['elu']:g}; maxout's pieces {MAXOUT_PIECES[0][0]:g}·x"
-        f"{MAXOUT_PIECES[0][1]:+g} and {MAXOUT_PIECES[1][0]:g}·x{MAXOUT_PIECES[1][1]:+g} tie "
-        f"at x = -1, where its slope is their mean, {table['maxout']['derivatives'][kink]:g};"
-        f" step has no gradient path at all.", 92, initial_indent="   ",
-        subsequent_indent="   "))
+    (a1, c1), (a2, c2) = MAXOUT_PIECES
+    paragraph(f"At the kinks tf.gradients picks one slope: relu'(0) = {d0['relu']:g} (tf.maximum "
+              f"gives a tie to its first argument), leaky_relu'(0) = {d0['leaky_relu']:g}, "
+              f"elu'(0) = {d0['elu']:g}; maxout's pieces {a1:g}·x{c1:+g} and {a2:g}·x{c2:+g} tie "
+              f"at x = -1, where its slope is their mean, "
+              f"{table['maxout']['derivatives'][TABLE_X.index(-1.0)]:g}; step has no gradient "
+              f"path at all.")
 
-    # 4. Why the choice matters: the same network, once per function
+    # part 3, the race: mnist_dense's network once per function, each in its own graph and run
     results = []
     if args.compare:
         steps = args.epochs * steps_per_epoch(len(data.train), args.batch_size)
-        print("\n" + textwrap.fill(
-            f"3. Why the choice matters: mnist_dense's network, {args.hidden} hidden neurons, "
-            f"trained once per function: {len(data.train):,} digits, {steps:,} steps of "
-            f"{args.batch_size}, learning rate {args.learning_rate:g}, seed {args.seed}", 92,
-            subsequent_indent="   "))
-        for name in args.compare:
-            results.append(race(args, data, root / f"dense_{name}", name))
-        print(f"\n   {'activation':<12}{'test accuracy':>14}{'hidden weights moved':>22}"
-              f"{'seconds':>9}")
-        for r in results:
-            print(f"   {r['activation']:<12}{r['test_accuracy']:>14.4f}{r['moved']:>22.3g}"
-                  f"{r['seconds']:>9.1f}")
+        print()
+        paragraph(f"3. Why the choice matters: mnist_dense's network, {args.hidden} hidden "
+                  f"neurons, trained once per function: {len(data.train):,} digits, {steps:,} "
+                  f"steps of {args.batch_size}, learning rate {args.learning_rate:g}, seed "
+                  f"{args.seed}", indent="")
+        results = [train_dense(args, data, root / f"dense_{name}", name) for name in args.compare]
+        print("\n" + report.table(race.rows(results), header=race.HEADER,
+                                  formats=race.FORMATS, indent="   "))
         print("   (chance: 0.1; 'moved': mean |change| of the hidden layer's weights)")
-        for line in what_it_shows(results, args.hidden, args.learning_rate):
-            print(textwrap.fill(line, 92, initial_indent="   ", subsequent_indent="     "))
+        for line in race.what_it_shows(results, args.hidden, args.learning_rate):
+            paragraph(line, then="     ")
 
-    # 5. TensorBoard
+    # 4. TensorBoard
     board.show(args, root)
     return {"neuron": {"weighted_sum": float(weighted_sum), "output": float(output),
                        "activation": args.activation,
                        "same_sum": {k: float(v[0]) for k, v in same_sum.items()}},
             "table_x": list(TABLE_X), "table": table, "comparison": results,
             "run_dir": str(root)}
+
+
+def paragraph(text, indent="   ", then="   "):
+    """Print `text` wrapped at WIDTH columns."""
+    print(textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=then))
 
 
 if __name__ == "__main__":

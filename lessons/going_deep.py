@@ -39,32 +39,27 @@ In TensorBoard (the lesson prints the command):
                 overlaid; `schedule/learning_rate`, shrinking every epoch
     Histograms  the weights and the output of every layer: `conv1_1/weights/histogram`,
                 `conv1_1/activations`, `conv1_2/weights/histogram`, `conv1_2/activations`,
-                `conv2_1/weights/histogram`, `conv2_1/activations`,
-                `conv2_2/weights/histogram`, `conv2_2/activations`,
-                `conv3_1/weights/histogram`, `conv3_1/activations`,
-                `conv3_2/weights/histogram`, `conv3_2/activations`,
-                `fc4/weights/histogram`, `fc4/activations`, `fc5/weights/histogram`,
-                `fc5/activations`
+                `conv2_1/weights/histogram`, `conv2_1/activations`, `conv2_2/weights/histogram`,
+                `conv2_2/activations`, `conv3_1/weights/histogram`, `conv3_1/activations`,
+                `conv3_2/weights/histogram`, `conv3_2/activations`, `fc4/weights/histogram`,
+                `fc4/activations`, `fc5/weights/histogram`, `fc5/activations`
     Images      `inputs/digits`; `conv1_1/filters`: the first layer's sixteen 3x3 filters
                 (grey = 0, white positive, black negative); they hardly move from their
                 random start: random 3x3 filters already respond to edges and strokes
                 (on full MNIST these weights move by 13% of their size, those of the conv
-                layers above by 33 to 52%); in the test
-                run, one test digit's feature maps after each block (`feature_maps/block1`,
-                `feature_maps/block2`, `feature_maps/block3`) and the digits it got
-                wrong (`misclassified/...`)
+                layers above by 33 to 52%); in the test run, one test digit's feature maps
+                after each block (`feature_maps/block1`, `feature_maps/block2`,
+                `feature_maps/block3`) and the digits it got wrong (`misclassified/...`)
 """
 
 import time
 from typing import NamedTuple
 
-import numpy as np
-
 from lessons import mnist_dense
-from tfgraph import figures, layers, losses, new_graph, optimizers, summaries, tf
-from tfgraph.support import Run, board, cli
-from tfgraph.data.mnist import Mnist, load_mnist
-from tfgraph.support.errors import UserError
+from tfgraph import counts, figures, layers, losses, new_graph, optimizers, summaries, tf
+from tfgraph.data.digits import ALL_DIGITS, only_digits, parse_digits
+from tfgraph.data.mnist import load_mnist
+from tfgraph.support import Run, board, cli, flag_types, report
 from tfgraph.train import fit, steps_per_epoch
 
 LESSON = "going_deep"
@@ -78,56 +73,21 @@ CONVS_PER_BLOCK = 2
 DENSE = 128             # units of fc4
 SUMMARY_EVERY = 100     # steps between training summaries
 CLASSES = 10
-ALL_DIGITS = tuple(range(10))
 
 # The slide's VGGNet16: (name, what the slide says, channels or units); "pool" halves.
 VGG16 = [
     ("conv1_1", "3x3 conv, 64", 64), ("conv1_2", "3x3 conv, 64", 64), ("pool1", "pool/2", None),
-    ("conv2_1", "3x3 conv, 128", 128), ("conv2_2", "3x3 conv, 128", 128),
-    ("pool2", "pool/2", None),
-    ("conv3_1", "3x3 conv, 256", 256), ("conv3_2", "3x3 conv, 256", 256),
-    ("conv3_3", "3x3 conv, 256", 256), ("pool3", "pool/2", None),
-    ("conv4_1", "3x3 conv, 512", 512), ("conv4_2", "3x3 conv, 512", 512),
-    ("conv4_3", "3x3 conv, 512", 512), ("pool4", "pool/2", None),
-    ("conv5_1", "3x3 conv, 512", 512), ("conv5_2", "3x3 conv, 512", 512),
-    ("conv5_3", "3x3 conv, 512", 512), ("pool5", "pool/2", None),
-    ("flatten", "", None),
-    ("fc6", "fc 4096", 4096), ("fc7", "fc 4096", 4096),
-    ("fc8", "fc 1000 (slide: 4096)", 1000),
+    ("conv2_1", "3x3 conv, 128", 128), ("conv2_2", "3x3 conv, 128", 128), ("pool2", "pool/2", None),
+    ("conv3_1", "3x3 conv, 256", 256), ("conv3_2", "3x3 conv, 256", 256), ("conv3_3", "3x3 conv, 256", 256),
+    ("pool3", "pool/2", None),
+    ("conv4_1", "3x3 conv, 512", 512), ("conv4_2", "3x3 conv, 512", 512), ("conv4_3", "3x3 conv, 512", 512),
+    ("pool4", "pool/2", None),
+    ("conv5_1", "3x3 conv, 512", 512), ("conv5_2", "3x3 conv, 512", 512), ("conv5_3", "3x3 conv, 512", 512),
+    ("pool5", "pool/2", None), ("flatten", "", None),
+    ("fc6", "fc 4096", 4096), ("fc7", "fc 4096", 4096), ("fc8", "fc 1000 (slide: 4096)", 1000),
 ]
 VGG16_INPUT = (224, 224, 3)
 VGG16_PARAMETERS = 138_357_544     # the published count
-
-
-def relu(z):
-    """ReLU, max(0, z), as TensorFlow's fused kernel.
-
-    Lesson activations builds it from `maximum` to show the formula; on the large
-    activations of a convolutional network the fused op (one pass forward, one backward)
-    trained networks of this kind 20 to 40% faster here. Same values, same gradients.
-    """
-    return tf.nn.relu(z)
-
-
-class Row(NamedTuple):
-    """One line of a layer table."""
-    name: str
-    slide: str              # what the slide (or the layer) says: "3x3 conv, 64", "pool/2"
-    shape: tuple            # the output's shape for one image, e.g. (224, 224, 64)
-    parameters: int         # weights + biases
-    multiply_adds: int      # per image, forward pass
-
-
-def table_row(name, slide, output, layer=None):
-    """A `Row` for a layer's output tensor (and its `layers.Conv`/`layers.Dense`, if any)."""
-    shape = tuple(output.shape.as_list()[1:])
-    if layer is None:
-        adds = 0
-    elif isinstance(layer, layers.Conv):        # each output value: size*size*in_channels
-        adds = int(np.prod(shape)) * int(np.prod(layer.weights.shape.as_list()[:3]))
-    else:                                       # each output value: one row of weights
-        adds = int(np.prod(layer.weights.shape.as_list()))
-    return Row(name, slide, shape, layers.parameter_count(layer) if layer else 0, adds)
 
 
 # -- 1. the slide's VGGNet16 ------------------------------------------------------------------
@@ -136,23 +96,25 @@ class Vgg16Graph(NamedTuple):
     images: object          # float32 [batch, 224, 224, 3]
     logits: object          # float32 [batch, 1000]
     probabilities: object   # float32 [batch, 1000]
-    table: list             # [Row]: every layer as the slide lists it
+    table: list             # [counts.Row]: every layer as the slide lists it
 
 
 def build_vgg16(image_shape=VGG16_INPUT, spec=VGG16):
     """The slide's VGGNet16 from raw variables, conv2d and max_pool. Runs nothing.
 
     Building declares 138 million weights but allocates none: a variable's memory is only
-    taken when a session initialises it, which this lesson never does.
+    taken when a session initialises it, which this lesson never does. Every ReLU here is
+    TensorFlow's fused tf.nn.relu: the values and gradients of lesson activations' `maximum`
+    formula in one op each way, which trained conv networks 20 to 40% faster here.
     """
     with tf.name_scope("inputs"):
         images = tf.compat.v1.placeholder(tf.float32, [None, *image_shape], name="images")
-    table = [table_row("inputs", "{}x{} RGB image".format(*image_shape[:2]), images)]
+    table = [counts.layer_row("inputs", "{}x{} RGB image".format(*image_shape[:2]), images)]
     h = images
     for name, slide, size in spec:
         layer = None
         if name.startswith("conv"):
-            layer = layers.conv2d(h, size, relu, name=name)
+            layer = layers.conv2d(h, size, tf.nn.relu, name=name)
             h = layer.output
         elif name.startswith("pool"):
             h = layers.max_pool(h, name=name)
@@ -160,25 +122,11 @@ def build_vgg16(image_shape=VGG16_INPUT, spec=VGG16):
             h = layers.flatten(h, name=name)
         else:                                   # fc: ReLU but the last (the logits)
             last = name == spec[-1][0]
-            layer = layers.dense(h, size, None if last else relu, name=name)
+            layer = layers.dense(h, size, None if last else tf.nn.relu, name=name)
             h = layer.output
-        table.append(table_row(name, slide, h, layer))
+        table.append(counts.layer_row(name, slide, h, layer))
     probabilities = tf.nn.softmax(h, name="softmax")
     return Vgg16Graph(images, h, probabilities, table)
-
-
-def print_table(title, table):
-    print(f"\n{title}")
-    print(f"  {'layer':<9}{'the slide says':<24}{'output':>16}{'parameters':>14}"
-          f"{'multiply-adds':>16}")
-    for row in table:
-        shape = " x ".join(str(d) for d in row.shape)
-        print(f"  {row.name:<9}{row.slide:<24}{shape:>16}{row.parameters:>14,}"
-              f"{row.multiply_adds:>16,}")
-    params = sum(r.parameters for r in table)
-    adds = sum(r.multiply_adds for r in table)
-    print(f"  {'total':<49}{params:>14,}{adds:>16,}")
-    return params, adds
 
 
 # -- 2. a VGG-style network for digits --------------------------------------------------------
@@ -189,7 +137,7 @@ class DeepGraph(NamedTuple):
     images: object          # float32 [batch, 28, 28, 1]: x as images
     layers: dict            # name -> layers.Conv / layers.Dense (conv1_1 ... fc5)
     blocks: list            # float32 [batch, 14, 14, c], [batch, 7, 7, 2c], [batch, 3, 3, 4c]
-    table: list             # [Row]: the layer table
+    table: list             # [counts.Row]: the layer table
     logits: object          # float32 [batch, 10]
     probabilities: object   # float32 [batch, 10]
     predicted: object       # int64 [batch]
@@ -199,54 +147,39 @@ class DeepGraph(NamedTuple):
     train_op: object
     global_step: object     # int64 []
     summary: object         # string: training summaries
-    scalar_summary: object  # string: only loss, accuracy and learning rate (a lighter run)
+    scalar_summary: object  # string: only loss, accuracy, learning rate (transfer_learning's base)
 
 
 def conv_blocks(images, channels=CHANNELS, blocks=BLOCKS, convs=CONVS_PER_BLOCK):
     """The feature extractor: `blocks` times (`convs` 3x3 convolutions, then pool/2),
     the channels doubling after each pool, then flatten. Returns (features float32
-    [batch, n], {name: layers.Conv}, [each block's pooled output], [Row])."""
+    [batch, n], {name: layers.Conv}, [each block's pooled output], [counts.Row])."""
     found, outputs, table = {}, [], []
     h = images
     for b in range(1, blocks + 1):
         for i in range(1, convs + 1):
             name = f"conv{b}_{i}"
-            found[name] = layers.conv2d(h, channels * 2 ** (b - 1), relu, name=name)
+            found[name] = layers.conv2d(h, channels * 2 ** (b - 1), tf.nn.relu, name=name)
             h = found[name].output
-            table.append(table_row(name, f"3x3 conv, {h.shape[-1]}", h, found[name]))
+            table.append(counts.layer_row(name, f"3x3 conv, {h.shape[-1]}", h, found[name]))
         h = layers.max_pool(h, name=f"pool{b}")
         outputs.append(h)
-        table.append(table_row(f"pool{b}", "pool/2", h))
+        table.append(counts.layer_row(f"pool{b}", "pool/2", h))
     features = layers.flatten(h)
-    table.append(table_row("flatten", "", features))
+    table.append(counts.layer_row("flatten", "", features))
     return features, found, outputs, table
 
 
 def dense_layers(features, classes=CLASSES, units=DENSE, blocks=BLOCKS):
     """The classifier on top: a dense ReLU layer, then the logit layer, numbered after the
     blocks as VGG numbers them (its five blocks are followed by fc6, fc7, fc8).
-    Returns (logits float32 [batch, classes], {name: layers.Dense}, [Row])."""
+    Returns (logits float32 [batch, classes], {name: layers.Dense}, [counts.Row])."""
     hidden, logit = f"fc{blocks + 1}", f"fc{blocks + 2}"
-    found = {hidden: layers.dense(features, units, relu, name=hidden)}
+    found = {hidden: layers.dense(features, units, tf.nn.relu, name=hidden)}
     found[logit] = layers.dense(found[hidden].output, classes, name=logit)
-    table = [table_row(hidden, f"fc {units}", found[hidden].output, found[hidden]),
-             table_row(logit, f"fc {classes} (logits)", found[logit].output, found[logit])]
+    table = [counts.layer_row(hidden, f"fc {units}", found[hidden].output, found[hidden]),
+             counts.layer_row(logit, f"fc {classes} (logits)", found[logit].output, found[logit])]
     return found[logit].output, found, table
-
-
-def filter_grid(weights, columns=8, zoom=8):
-    """The first layer's filters as one picture: float32 [size, size, 1, n] ->
-    [1, height, width, 1] in [0, 1], filters side by side with white gaps, on one scale
-    for all (grey = 0, white = the largest positive weight, black = its negative)."""
-    size, n = weights.shape[0], weights.shape[-1]
-    rows = -(-n // columns)
-    w = tf.transpose(weights[:, :, 0, :], [2, 0, 1])                    # [n, size, size]
-    w = 0.5 + 0.5 * w / tf.maximum(tf.reduce_max(tf.abs(w)), 1e-8)
-    w = tf.pad(w, [[0, rows * columns - n], [0, 1], [0, 1]], constant_values=1.0)
-    grid = tf.reshape(w, [rows, columns, size + 1, size + 1])
-    grid = tf.reshape(tf.transpose(grid, [0, 2, 1, 3]), [rows * (size + 1), columns * (size + 1)])
-    grid = tf.repeat(tf.repeat(grid, zoom, axis=0), zoom, axis=1)      # big enough to see
-    return grid[None, :, :, None]
 
 
 def build_graph(learning_rate=LEARNING_RATE, decay=DECAY, steps_per_epoch=550,
@@ -259,11 +192,10 @@ def build_graph(learning_rate=LEARNING_RATE, decay=DECAY, steps_per_epoch=550,
         y = tf.compat.v1.placeholder(tf.float32, [None, classes], name="y")
         images = tf.reshape(x, [-1, height, width, 1], name="images")   # [batch, 28, 28, 1]
         digits = tf.compat.v1.summary.image("digits", images, 4)
-    table = [table_row("inputs", f"{height}x{width} grey image", images)]
 
     features, convs, blocks, rows = conv_blocks(images, channels)
     logits, dense, rows_fc = dense_layers(features, classes)
-    table += rows + rows_fc
+    table = [counts.layer_row("inputs", f"{height}x{width} grey image", images), *rows, *rows_fc]
     probabilities = tf.nn.softmax(logits, name="softmax")
 
     loss = losses.cross_entropy(logits, y)
@@ -281,7 +213,8 @@ def build_graph(learning_rate=LEARNING_RATE, decay=DECAY, steps_per_epoch=550,
     histograms = [h for layer in found.values()
                   for h in summaries.layer_histograms(layer, biases=False)]
     with tf.name_scope("conv1_1/"):
-        filters = tf.compat.v1.summary.image("filters", filter_grid(found["conv1_1"].weights))
+        filters = tf.compat.v1.summary.image("filters",
+                                             figures.filter_grid(found["conv1_1"].weights))
     scalars = tf.compat.v1.summary.merge([
         tf.compat.v1.summary.scalar("loss", loss),
         tf.compat.v1.summary.scalar("accuracy", accuracy), rate_summary])
@@ -290,185 +223,77 @@ def build_graph(learning_rate=LEARNING_RATE, decay=DECAY, steps_per_epoch=550,
                      loss, accuracy, rate, train_op, global_step, summary, scalars)
 
 
-# -- digits, and what the network sees --------------------------------------------------------
-
-def digit_set(text):
-    """A --digits value: "0-4", "5-9", "0,2,4" or "0-2,7" -> (0, 1, 2, 7), sorted."""
-    import argparse
-    chosen = set()
-    try:
-        for part in text.split(","):
-            first, _, last = part.strip().partition("-")
-            low, high = int(first), int(last) if last else int(first)
-            if not 0 <= low <= high <= 9:
-                raise ValueError
-            chosen.update(range(low, high + 1))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected digits 0-9 as a range or a list, e.g. 0-4 or 0,2,4, got {text!r}"
-        ) from None
-    if len(chosen) < 2:
-        raise argparse.ArgumentTypeError(f"a classifier needs at least two digits, got {text!r}")
-    return tuple(sorted(chosen))
-
-
-def digits_text(digits):
-    """(0, 1, 2, 3, 4) -> "0-4"; (0, 2, 4) -> "0,2,4"."""
-    digits = list(digits)
-    if digits == list(range(digits[0], digits[-1] + 1)) and len(digits) > 2:
-        return f"{digits[0]}-{digits[-1]}"
-    return ",".join(map(str, digits))
-
-
-def only_digits(data, digits):
-    """`data` with only the examples whose label is in `digits` (labels keep their value)."""
-    if tuple(digits) == ALL_DIGITS:
-        return data
-    train, validation, test = (s.only(digits) for s in (data.train, data.validation, data.test))
-    if not len(train) or not len(test):
-        raise UserError(f"no training or test images of the digits {digits_text(digits)} in "
-                        f"{data.source}")
-    source = (f"{data.source}; digits {digits_text(digits)} only: train {len(train):,}, "
-              f"validation {len(validation):,}, test {len(test):,}")
-    return Mnist(train, validation, test, data.image_shape, source)
-
-
-def tile(maps, columns=16):
-    """float [rows, cols, n] feature maps -> one float [h, w] picture, maps side by side
-    with a gap of NaN (drawn blank)."""
-    rows_, cols_, n = maps.shape
-    grid_rows = -(-n // columns)
-    out = np.full((grid_rows * (rows_ + 1) - 1, columns * (cols_ + 1) - 1), np.nan)
-    for k in range(n):
-        r, c = divmod(k, columns)
-        out[r * (rows_ + 1):r * (rows_ + 1) + rows_, c * (cols_ + 1):c * (cols_ + 1) + cols_] \
-            = maps[:, :, k]
-    return out
-
-
-def log_feature_maps(session, net, image, label, writer, step):
-    """Write one digit's feature maps after each block to the Images tab
-    (`feature_maps/block<n>`), each block as one labelled figure. Returns the tags."""
-    outputs = session.run(net.blocks, {net.x: image[None]})
-    tags = []
-    side = int(np.sqrt(image.size))
-    for b, maps in enumerate(outputs, 1):
-        maps = maps[0]                                            # [rows, cols, channels]
-        fig, (left, right) = figures.new(9.0, 2.8, 1, 2, gridspec_kw={"width_ratios": [1, 5]})
-        left.imshow(image.reshape(side, side), cmap="gray", vmin=0, vmax=1)
-        left.set_title(f"the digit ({label})")
-        right.imshow(tile(maps), cmap="magma", vmin=0, vmax=max(float(maps.max()), 1e-6),
-                     interpolation="nearest")
-        right.set_title(f"after block {b} (pool{b}): {maps.shape[2]} feature maps of "
-                        f"{maps.shape[0]}x{maps.shape[1]}, one scale, black = 0")
-        for ax in (left, right):
-            ax.set_xticks([])
-            ax.set_yticks([])
-        tags.append(f"feature_maps/block{b}")
-        figures.write(writer, tags[-1], fig, step)
-    return tags
-
-
-# -- the lesson -------------------------------------------------------------------------------
-
-def make_parser():
+def main(argv=None):
     p = cli.parser(LESSON, __doc__, epochs=EPOCHS, batch_size=BATCH_SIZE,
                    learning_rate=LEARNING_RATE, data_dir=True, summary_every=SUMMARY_EVERY,
                    resume=True, learning_rate_help="Adam's step size in the first epoch; "
                    f"it shrinks by {DECAY} every epoch")
-    p.add_argument("--digits", type=digit_set, default=ALL_DIGITS, metavar="DIGITS",
-                   help="train and test on these digits only, e.g. 0-4 or 0,2,4 "
-                        "(default: all, 0-9)")
+    p.add_argument("--digits", type=flag_types.checked(parse_digits), default=ALL_DIGITS,
+                   metavar="DIGITS", help="train and test on these digits only, e.g. 0-4 or "
+                                          "0,2,4 (default: all, 0-9)")
     p.add_argument("--channels", type=cli.positive_int, default=CHANNELS, metavar="C",
                    help="channels of the first block; the second has 2C, the third 4C "
                         "(default: %(default)s)")
-    return p
+    args = cli.parse(p, argv)
 
+    # 1. Data: images float32 [n, 784] in [0, 1], labels 0-9 (only --digits)
+    data = only_digits(load_mnist(args.data_dir, train_size=args.train_size), args.digits)
 
-def train_network(args, data, folder=None, other_graphs=None, pictures=True):
-    """Build the digit network, train it with the MNIST lessons' loop (tfgraph.train.fit), test it.
-
-    folder: a new folder for the run instead of a fresh logs/going_deep/<run>/ (lesson
-    transfer_learning trains its base here). other_graphs: {sub-run name: tf.Graph} written
-    into the run folder before training starts (not again when resuming). pictures: False
-    writes only the scalars (no histograms, images, feature maps or misclassified digits).
-    Returns (the network's tensors, the finished Run, {results}).
-    """
-    graph = new_graph(args.seed)
-    with graph.as_default():
-        net = build_graph(args.learning_rate, DECAY,
-                          steps_per_epoch(len(data.train), args.batch_size), args.channels,
-                          data.image_shape)
-
-    with Run(args, graph, writers=("train", "validation", "test"), folder=folder) as run:
-        if not getattr(args, "resume", None):
-            for name, other in (other_graphs or {}).items():
-                with other.as_default():     # a FileWriter needs its graph as the default
-                    tf.compat.v1.summary.FileWriter(str(run.dir / name), other).close()
-        started, cpu = time.perf_counter(), time.process_time()
-        progress, scores = fit(
-            run, net, data, args, summary=None if pictures else net.scalar_summary)
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        test = scores["test"]
-        steps = run.step
-        wrong, tags, maps = None, [], []
-        if pictures:
-            wrong, tags = summaries.log_misclassified(run.session, net, data.test,
-                                                      run.writer("test"), steps)
-            maps = log_feature_maps(run.session, net, data.test.images[0],
-                                    int(data.test.labels[0]), run.writer("test"), steps)
-    return net, run, {
-        "test_accuracy": test["accuracy"], "test_loss": test["loss"],
-        "train_loss": progress.loss, "epochs": args.epochs, "steps": steps,
-        "misclassified": wrong, "misclassified_tags": tags, "feature_map_tags": maps,
-        "training_seconds": seconds, "training_cpu_seconds": cpu,
-        "examples_per_second": progress.examples_per_second, "run_dir": str(run.dir)}
-
-
-def main(argv=None):
-    args = cli.parse(make_parser(), argv)
-
-    # 1. The slide's VGGNet16: built, not trained
+    # 2. Graph: the slide's VGGNet16 (built, never run), the same pattern for digits, mnist_dense's
     vgg_graph = new_graph(args.seed)     # seeded: its initial weights are random ops
     with vgg_graph.as_default():
         vgg = build_vgg16()
-    vgg_params, vgg_adds = print_table(
-        "The slide's VGGNet16, built as a graph (not trained: 553 MB of weights, and "
-        "weeks of GPUs on ImageNet):", vgg.table)
+    print("\nThe slide's VGGNet16, built as a graph (not trained: 553 MB of weights, and weeks "
+          f"of GPUs on ImageNet):\n{counts.table(vgg.table)}")
     print("  The slide's text lists a third fc 4096; the published network ends in fc 1000, "
           "one output per ImageNet class.")
+    graph = new_graph(args.seed)
+    with graph.as_default():
+        net = build_graph(args.learning_rate, DECAY, steps_per_epoch(len(data.train), args.batch_size),
+                          args.channels, data.image_shape)
+    with new_graph(args.seed).as_default():     # lesson mnist_dense's network, for scale
+        dense = mnist_dense.build_graph()
+        dense_params, dense_adds = counts.totals(
+            [counts.layer_row("", "", layer.output, layer) for layer in (dense.hidden, dense.logit)])
 
-    # 2. Data: images float32 [n, 784] in [0, 1], labels 0-9 (only --digits)
-    data = only_digits(load_mnist(args.data_dir, train_size=args.train_size), args.digits)
+    # 3. Session: lesson mnist_softmax's training loop (tfgraph.train.fit), unchanged: it
+    #    only needs x, y, train_op, loss, accuracy and summary
     print(f"\nData: {data.source}")
-
-    # 3. Graph and session: the same pattern, scaled to digits, trained with mnist_softmax's
-    #    loop (it only needs x, y, train_op, loss, accuracy and summary)
-    print(f"Training {args.epochs} epochs of {len(data.train):,} digits, batch "
-          f"{args.batch_size}, Adam from {args.learning_rate:g} shrinking by {DECAY} per "
-          f"epoch:")
-    net, run, result = train_network(args, data, other_graphs={"vgg16": vgg_graph})
-    params, adds = print_table("The VGG-style network for digits (trained):", net.table)
-    dense_params = (784 + 1) * mnist_dense.HIDDEN + (mnist_dense.HIDDEN + 1) * CLASSES
-    dense_adds = 784 * mnist_dense.HIDDEN + mnist_dense.HIDDEN * CLASSES
+    print(f"Training {args.epochs} epochs of {len(data.train):,} digits, batch {args.batch_size}, "
+          f"Adam from {args.learning_rate:g} shrinking by {DECAY} per epoch:")
+    with Run(args, graph, writers=("train", "validation", "test")) as run:
+        if not args.resume:          # the VGGNet16 as a run of its own, written once
+            with vgg_graph.as_default():     # a FileWriter needs its graph as the default
+                tf.compat.v1.summary.FileWriter(str(run.dir / "vgg16"), vgg_graph).close()
+        started, cpu = time.perf_counter(), time.process_time()
+        progress, scores = fit(run, net, data, args)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        steps, test = run.step, run.writer("test")
+        wrong, tags = summaries.log_misclassified(run.session, net, data.test, test, steps)
+        digit, label, maps = data.test.images[0], int(data.test.labels[0]), []
+        for b, block in enumerate(run.session.run(net.blocks, {net.x: digit[None]}), 1):
+            maps.append(f"feature_maps/block{b}")     # what the network sees of one digit
+            figures.write(test, maps[-1], figures.feature_maps(digit, label, block[0], b), steps)
+    params, adds = counts.totals(net.table)
+    print(f"\nThe VGG-style network for digits (trained):\n{counts.table(net.table)}")
     print(f"  mnist_dense's network: {dense_params:,} parameters, {dense_adds:,} "
           f"multiply-adds per image: {params / dense_params:.2f}x the parameters, "
           f"{adds / dense_adds:.0f}x the arithmetic")
-
-    print(f"\nTraining took {result['training_seconds']:.0f} s "
-          f"({result['training_cpu_seconds']:.0f} CPU-seconds; with the evaluation after "
-          f"each epoch), {result['examples_per_second']:,.0f} examples/s")
-    print(f"Test accuracy: {result['test_accuracy']:.4f} on {len(data.test):,} digits never "
-          f"seen in training (loss {result['test_loss']:.4f}), after {result['steps']:,} "
-          f"steps; {result['misclassified']} wrong, the first "
-          f"{len(result['misclassified_tags'])} in TensorBoard's Images tab "
-          f"(test run, misclassified/...)")
+    print(f"\nTraining took {seconds:.0f} s ({cpu:.0f} CPU-seconds; with the evaluation after "
+          f"each epoch), {progress.examples_per_second:,.0f} examples/s")
+    print(report.test_accuracy(scores["test"], len(data.test), steps) + f"; {wrong} wrong, the "
+          f"first {len(tags)} in TensorBoard's Images tab (test run, misclassified/...)")
 
     # 4. TensorBoard
     board.show(args, run.dir)
-    return {**result, "parameters": params, "multiply_adds": adds,
-            "vgg16_parameters": vgg_params, "vgg16_multiply_adds": vgg_adds,
-            "vgg16_table": vgg.table, "table": net.table, "digits": list(args.digits)}
+    vgg_params, vgg_adds = counts.totals(vgg.table)
+    return {"test_accuracy": scores["test"]["accuracy"], "test_loss": scores["test"]["loss"],
+            "train_loss": progress.loss, "epochs": args.epochs, "steps": steps, "misclassified": wrong,
+            "misclassified_tags": tags, "feature_map_tags": maps, "training_seconds": seconds,
+            "training_cpu_seconds": cpu, "examples_per_second": progress.examples_per_second,
+            "run_dir": str(run.dir), "parameters": params, "multiply_adds": adds, "table": net.table,
+            "vgg16_parameters": vgg_params, "vgg16_multiply_adds": vgg_adds, "vgg16_table": vgg.table,
+            "digits": list(args.digits)}
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ In TensorBoard (the lesson prints the command):
 from typing import NamedTuple
 
 from tfgraph import activations, layers, losses, new_graph, optimizers, summaries, tf
-from tfgraph.support import Run, board, cli
+from tfgraph.support import Run, board, cli, report
 from tfgraph.data.mnist import load_mnist
 from tfgraph.train import fit
 
@@ -121,9 +121,9 @@ def main(argv=None):
         steps = run.step
         wrong, tags = summaries.log_misclassified(run.session, net, data.test,
                                                   run.writer("test"), steps)
-    print(f"\nTest accuracy: {test['accuracy']:.4f} on {len(data.test):,} digits never seen "
-          f"in training (loss {test['loss']:.4f}), after {steps:,} steps; {wrong} wrong, the "
-          f"first {len(tags)} are in TensorBoard's Images tab (test run, misclassified/...)")
+    print("\n" + report.test_accuracy(test, len(data.test), steps)
+          + f"; {wrong} wrong, the first {len(tags)} are in TensorBoard's Images tab "
+          f"(test run, misclassified/...)")
 
     # 4. TensorBoard
     board.show(args, run.dir)

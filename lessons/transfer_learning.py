@@ -47,22 +47,24 @@ In TensorBoard (the lesson prints the command):
 import itertools
 import math
 import time
+from types import SimpleNamespace
 from typing import NamedTuple
 
-import numpy as np
-
 from lessons import going_deep
-from tfgraph import losses, new_graph, optimizers, tf
-from tfgraph.support import Run, board, cli
-from tfgraph.data.mnist import Split, load_mnist
+from tfgraph import counts, losses, new_graph, optimizers, tf, transfer
+from tfgraph.data.digits import ALL_DIGITS, digits_text, few_images, only_digits
+from tfgraph.data.mnist import load_mnist
+from tfgraph.support import Run, board, checkpoints, cli
 from tfgraph.support.errors import UserError
 from tfgraph.support.runs import find_run, new_run_dir, read_flags
-from tfgraph.train import TrainStep, evaluate, steps_per_epoch, training_batches
 from tfgraph.support.watch import Diverged
+from tfgraph.train import TrainStep, evaluate, fit, steps_per_epoch, training_batches
 
 LESSON = "transfer_learning"
 BASE_DIGITS = (0, 1, 2, 3, 4)
 NEW_DIGITS = (5, 6, 7, 8, 9)
+IMAGE_SHAPE = (28, 28)  # MNIST's digits, as going_deep's network reads them
+CLASSES = 10            # the labels stay one-hot over all ten digits
 IMAGES_PER_DIGIT = (10, 30, 100)
 STEPS = 300             # training steps of every few-shot run
 EVAL_EVERY = 100        # steps between evaluations on the test digits 5-9
@@ -101,18 +103,19 @@ def checkpoint_name(variable):
 
 
 def build_graph(variant, learning_rate=LEARNING_RATE, channels=going_deep.CHANNELS,
-                batch=None):
+                batch=None, image_shape=IMAGE_SHAPE):
     """inputs -> base (going_deep's conv blocks) -> head (new fc4, fc5 for digits 5-9);
     the variant says which layers a Saver restores and which the optimizer trains.
     batch: a fixed batch size for the placeholders (to count a step's arithmetic), or None."""
     restore, train = VARIANTS[variant][1:]
+    height, width = image_shape
     with tf.name_scope("inputs"):
-        x = tf.compat.v1.placeholder(tf.float32, [batch, 784], name="x")
-        y = tf.compat.v1.placeholder(tf.float32, [batch, 10], name="y")
+        x = tf.compat.v1.placeholder(tf.float32, [batch, height * width], name="x")
+        y = tf.compat.v1.placeholder(tf.float32, [batch, CLASSES], name="y")
         targets = tf.gather(y, list(NEW_DIGITS), axis=1, name="new_digits")   # [batch, 5]
-        images = tf.reshape(x, [-1, 28, 28, 1], name="images")
+        images = tf.reshape(x, [-1, height, width, 1], name="images")
     with tf.compat.v1.variable_scope("base"):
-        features, convs, _, _ = going_deep.conv_blocks(images, channels)
+        features, convs, _, _ = going_deep.conv_blocks(images, channels=channels)
     with tf.compat.v1.variable_scope("head"):
         logits, dense, _ = going_deep.dense_layers(features, classes=len(NEW_DIGITS))
 
@@ -130,64 +133,15 @@ def build_graph(variant, learning_rate=LEARNING_RATE, channels=going_deep.CHANNE
     restorer = (tf.compat.v1.train.Saver(restored, name="restore_base") if restored
                 else None)
     return TransferGraph(x, y, targets, logits, loss, accuracy, train_op, global_step,
-                         restorer, restored, trained,
-                         conv_vars + fc4_vars + fc5_vars)
-
-
-def parameters(variables):
-    return sum(int(np.prod(v.shape.as_list())) for v in variables)
+                         restorer, restored, trained, conv_vars + fc4_vars + fc5_vars)
 
 
 def flops_per_image(variant, channels, batch=BATCH_SIZE):
-    """Floating-point operations of one training step, per image, counted by TensorFlow's
-    profiler over the ops the train op needs (forward, backward, update).
-
-    A deterministic measure of a step's cost, where time depends on the machine and on
-    what else runs on it.
-    """
-    graph = new_graph(0)
-    with graph.as_default():
+    """Floating-point operations of one training step of `variant`, per image (forward,
+    backward, update): what a frozen layer saves, counted the same on every machine."""
+    with new_graph(0).as_default():
         net = build_graph(variant, channels=channels, batch=batch)
-    needed, stack = set(), [net.train_op]
-    while stack:                                  # every op the train op depends on
-        op = stack.pop()
-        if op.name not in needed:
-            needed.add(op.name)
-            stack += [t.op for t in op.inputs] + list(op.control_inputs)
-    step = tf.compat.v1.GraphDef()
-    step.node.extend(n for n in graph.as_graph_def().node if n.name in needed)
-    counted = tf.Graph()
-    with counted.as_default():
-        tf.compat.v1.import_graph_def(step, name="")
-    logger = tf.get_logger()
-    level = logger.level
-    logger.setLevel("ERROR")    # the profiler's own deprecation notices
-    try:
-        options = (tf.compat.v1.profiler.ProfileOptionBuilder(
-            tf.compat.v1.profiler.ProfileOptionBuilder.float_operation())
-            .with_empty_output().build())
-        total = tf.compat.v1.profiler.profile(counted, options=options).total_float_ops
-    finally:
-        logger.setLevel(level)
-    return total / batch
-
-
-# -- data ---------------------------------------------------------------------------------
-
-def few_images(split, digits, per_digit, seed):
-    """`per_digit` images of each of `digits`, picked at random (the same for every
-    variant), in a shuffled order."""
-    rng = np.random.default_rng([seed, per_digit])
-    picked = []
-    for d in digits:
-        where = np.flatnonzero(split.labels == d)
-        if len(where) < per_digit:
-            raise UserError(f"only {len(where)} training images of the digit {d} (wanted "
-                            f"{per_digit} per digit): use fewer --images-per-digit or more "
-                            f"--train-size")
-        picked.append(rng.choice(where, per_digit, replace=False))
-    rows = rng.permutation(np.concatenate(picked))
-    return Split(split.images[rows], split.labels[rows])
+    return counts.step_flops(net.train_op) / batch
 
 
 # -- the base -------------------------------------------------------------------------------
@@ -197,76 +151,53 @@ class Base(NamedTuple):
     digits: tuple           # the digits it was trained on
     channels: int           # going_deep's --channels of that run
     where: str              # how the lesson says where it came from
-    result: dict            # going_deep's results when trained here, else {}
+    result: dict            # its training results when trained here, else {}
 
 
 def find_base(args):
     """The going_deep run named by --from: its checkpoint, digits and channels, checked
-    before anything is written."""
+    before anything is written (its layers must fit this lesson's graph)."""
     run = find_run(args.logdir, going_deep.LESSON, args.base_run)
-    if not (run / "checkpoints" / "checkpoint").is_file():     # (no TensorFlow needed yet)
-        raise UserError(f"going_deep run {run.name} has no checkpoint in {run / 'checkpoints'}"
-                        f" (was it stopped before its first save?)")
+    where = f"going_deep run {run.name}"
+    checkpoints.saved_in(run, where)
     flags = read_flags(run)
-    digits = tuple(flags.get("digits") or going_deep.ALL_DIGITS)
+    digits = tuple(flags.get("digits") or ALL_DIGITS)
     overlap = sorted(set(digits) & set(NEW_DIGITS))
     if overlap:
-        raise UserError(
-            f"going_deep run {run.name} was trained on the digits "
-            f"{going_deep.digits_text(digits)}, which include the new digits "
-            f"{going_deep.digits_text(overlap)}: a base must not have seen them (train one "
-            f"with: python -m lessons.going_deep --digits 0-4)")
-    channels = int(flags.get("channels") or going_deep.CHANNELS)
-    checkpoint = tf.compat.v1.train.latest_checkpoint(str(run / "checkpoints"))
-    if checkpoint is None:
-        raise UserError(f"going_deep run {run.name}: its checkpoint list in "
-                        f"{run / 'checkpoints'} names no checkpoint that exists")
-    return Base(checkpoint, digits, channels, f"going_deep run {run.name}", {})
-
-
-def check_fits(base):
-    """Refuse a checkpoint whose layers do not fit this lesson's graph: one line, before
-    any folder is made."""
-    graph = new_graph(0)
-    with graph.as_default():
-        net = build_graph("frozen_fc4", channels=base.channels)
-    try:
-        saved = dict(tf.train.list_variables(base.checkpoint))
-    except (tf.errors.OpError, ValueError) as e:
-        raise UserError(f"cannot read the checkpoint {base.checkpoint} of {base.where}: "
-                        f"{' '.join(str(e).split())[:200]}") from None
-    for name, variable in net.restored.items():
-        want = variable.shape.as_list()
-        if name not in saved:
-            raise UserError(f"the checkpoint of {base.where} has no variable {name}: it is not "
-                            f"going_deep's network, so its layers do not fit this graph")
-        if list(saved[name]) != want:
-            raise UserError(f"the checkpoint of {base.where} holds {name} of shape "
-                            f"{list(saved[name])}, this graph needs {want}: its layers do "
-                            f"not fit")
+        raise UserError(f"{where} was trained on the digits {digits_text(digits)}, which "
+                        f"include the new digits {digits_text(overlap)}: a base must not have "
+                        f"seen them (train one with: python -m lessons.going_deep --digits 0-4)")
+    base = Base(checkpoints.latest(run, where), digits,
+                int(flags.get("channels") or going_deep.CHANNELS), where, {})
+    with new_graph(0).as_default():
+        net = build_graph("frozen_fc4", channels=base.channels)     # restores the most
+    checkpoints.check_fits(base.checkpoint, net.restored, where)
+    return base
 
 
 def train_base(args, data, folder):
-    """Train going_deep's network on digits 0-4, in `folder` (base/train, base/validation,
-    base/test), with going_deep's own code."""
-    same_data = [w for flag, value in (("--data-dir", args.data_dir),
-                                       ("--train-size", args.train_size))
-                 if value is not None for w in (flag, str(value))]
-    base_args = cli.parse(going_deep.make_parser(), [
-        "--digits", going_deep.digits_text(BASE_DIGITS), "--epochs", str(args.epochs),
-        "--batch-size", str(args.batch_size), "--learning-rate", str(args.learning_rate),
-        "--seed", str(args.seed), "--summary-every", str(args.summary_every),
-        "--logdir", str(args.logdir), *same_data])
-    del base_args.resume                    # a base inside this run is not resumed alone
-    base_data = going_deep.only_digits(data, BASE_DIGITS)
+    """going_deep's network (its graph, Adam and learning-rate schedule) trained on the
+    digits 0-4 with lesson mnist_softmax's loop (tfgraph.train.fit), in `folder`."""
+    data = only_digits(data, BASE_DIGITS)
     print(f"The base: going_deep's network trained on the digits 0-4 "
-          f"({len(base_data.train):,} images, {args.epochs} epochs):")
-    _, run, result = going_deep.train_network(base_args, base_data, folder=folder,
-                                              pictures=False)
-    print(f"  base test accuracy on digits 0-4: {result['test_accuracy']:.4f}")
-    checkpoint = tf.compat.v1.train.latest_checkpoint(str(run.dir / "checkpoints"))
-    return Base(checkpoint, BASE_DIGITS, going_deep.CHANNELS,
-                f"the base trained here ({run.dir})", result)
+          f"({len(data.train):,} images, {args.epochs} epochs):")
+    graph = new_graph(args.seed)
+    with graph.as_default():
+        net = going_deep.build_graph(
+            learning_rate=args.learning_rate, channels=going_deep.CHANNELS,
+            steps_per_epoch=steps_per_epoch(len(data.train), args.batch_size),
+            image_shape=data.image_shape)
+    # Its flags.json: this lesson's flags, and what the base is (as a going_deep run's says)
+    flags = SimpleNamespace(**vars(args), digits=list(BASE_DIGITS), channels=going_deep.CHANNELS)
+    with Run(flags, graph, writers=("train", "validation", "test"), folder=folder) as run:
+        progress, scores = fit(run, net, data, args, summary=net.scalar_summary)  # no pictures
+        steps = run.step
+    print(f"  base test accuracy on digits 0-4: {scores['test']['accuracy']:.4f}")
+    result = {"test_accuracy": scores["test"]["accuracy"], "test_loss": scores["test"]["loss"],
+              "train_loss": progress.loss, "epochs": args.epochs, "steps": steps,
+              "examples_per_second": progress.examples_per_second, "run_dir": str(folder)}
+    return Base(checkpoints.latest(folder, "the base"), BASE_DIGITS, going_deep.CHANNELS,
+                f"the base trained here ({folder})", result)
 
 
 # -- the few-shot runs --------------------------------------------------------------------
@@ -303,74 +234,9 @@ def train_variant(args, variant, base, train, test, folder):
                 run.log("", batch.step, accuracy=score["accuracy"])
     return {"accuracy": score["accuracy"], "test_loss": score["loss"], "train_loss": loss,
             "ms_per_step": 1000 * seconds / args.steps, "cpu_ms_per_step": 1000 * cpu / args.steps,
-            "trainable_before": parameters(net.all_variables),
-            "trainable_after": parameters(net.trained), "restored": sorted(net.restored),
+            "trainable_before": counts.parameters(net.all_variables),
+            "trainable_after": counts.parameters(net.trained), "restored": sorted(net.restored),
             "run_dir": str(folder)}
-
-
-def print_table(results, flops):
-    names = list(VARIANTS)
-    print(f"\nAccuracy on all {results['test_images']:,} test digits 5-9 after "
-          f"{results['steps']} steps, and wall-clock ms per training step:")
-    print(f"  {'images per digit':<18}" + "".join(f"{VARIANTS[v][0]:>22}" for v in names))
-    for n, row in results["by_size"].items():
-        print(f"  {n:<18}" + "".join(f"{row[v]['accuracy']:>12.4f}{row[v]['ms_per_step']:>7.1f} ms"
-                                     for v in names))
-    print(f"  {'MFLOP per image':<18}" + "".join(f"{flops[v] / 1e6:>22.1f}" for v in names))
-
-
-def what_it_shows(results, flops):
-    """The lesson's conclusions, worded from this run's numbers (not written in advance)."""
-    sizes = list(results["by_size"])
-
-    def against(variant, other):
-        return [results["by_size"][n][variant]["accuracy"]
-                - results["by_size"][n][other]["accuracy"] for n in sizes]
-
-    def listed(diffs):
-        return ", ".join(f"{d:+.3f} at {n}" for d, n in zip(diffs, sizes))
-
-    lines = []
-    gains = against("frozen", "scratch")
-    if gains[0] < 0.02:         # no clear gain even with the fewest images
-        gist = ("; here reuse did not clearly pay: from scratch, these few images were "
-                "enough. That happens when the few training images and the test digits come "
-                "from one small pool written by the same people, as on the offline split "
-                "(MNIST's test set cut in two); on full MNIST, whose training digits were "
-                "written by other people than its test digits, the frozen layers gain about "
-                "+0.10 at 10 images per digit (README, 'Going deep')")
-    elif len(sizes) > 1 and gains[0] > gains[-1]:
-        gist = "; the fewer the labelled images, the more the reused layers are worth"
-    else:
-        gist = ""
-    lines.append(f"reused, frozen conv layers against scratch: {listed(gains)} images per "
-                 f"digit{gist}")
-    cost = flops["scratch"] / flops["frozen"]
-    lines.append(f"a frozen step does {flops['frozen'] / 1e6:.1f} MFLOP per image against "
-                 f"{flops['scratch'] / 1e6:.1f} for a full one ({cost:.1f}x less): nothing "
-                 f"flows back through the conv layers, where nearly all the arithmetic is")
-    tuned = against("fine_tuned", "frozen")
-    if max(abs(d) for d in tuned) < 0.01:
-        verdict = (f"about the same accuracy, for {cost:.1f}x the arithmetic per step: the "
-                   f"reused conv layers were already right for the new digits")
-    elif min(tuned) > 0:
-        verdict = f"better, for {cost:.1f}x the arithmetic per step"
-    elif max(tuned) < 0:
-        verdict = ("worse: moving the reused layers on so few images fits those images "
-                   "rather than the digits")
-    else:
-        verdict = "neither way wins everywhere"
-    lines.append(f"fine-tuning every layer after the restore, against keeping the conv layers "
-                 f"frozen: {listed(tuned)}: {verdict}")
-    kept = against("frozen_fc4", "frozen")
-    below = [n for n, d in zip(sizes, against("frozen_fc4", "scratch")) if d < 0]
-    lines.append(f"keeping fc4 too (only fc5 new), against a new fc4: {listed(kept)}" +
-                 (f", and below scratch at {', '.join(map(str, below))} images per digit"
-                  if below else "") +
-                 (": fc4 had learnt to tell the digits 0-4 apart, not 5-9; replace the dense "
-                  "layers, where the classification happens, as the slides say"
-                  if max(kept) < 0 else ""))
-    return lines
 
 
 def main(argv=None):
@@ -392,20 +258,18 @@ def main(argv=None):
 
     # 1. Data: the digits 0-4 for the base, a few of 5-9 to learn, all test 5-9 to score
     base = find_base(args) if args.base_run else None
-    if base:
-        check_fits(base)
     data = load_mnist(args.data_dir, train_size=args.train_size)
     print(f"Data: {data.source}")
     test = data.test.only(NEW_DIGITS)
     few = {n: few_images(data.train, NEW_DIGITS, n, args.seed) for n in args.images_per_digit}
     run_dir = new_run_dir(args.logdir, LESSON, args.run_name)
 
-    # 2. The base: reused (--from), or trained here first
+    # 2. Graph and session of the base: reused (--from), or trained here first
     if base is None:
         base = train_base(args, data, run_dir / "base")
-    print(f"Base: {base.where}, trained on the digits {going_deep.digits_text(base.digits)}")
+    print(f"Base: {base.where}, trained on the digits {digits_text(base.digits)}")
 
-    # 3. The few-shot runs: four ways to learn the digits 5-9 from few images
+    # 3. Graphs and sessions of the few-shot runs: four ways to learn 5-9 from few images
     flops = {v: flops_per_image(v, base.channels, args.batch_size) for v in VARIANTS}
     results = {"steps": args.steps, "test_images": len(test), "by_size": {}}
     for n in args.images_per_digit:
@@ -417,8 +281,8 @@ def main(argv=None):
             print(f"  {n} per digit, {variant:<10} trainable parameters "
                   f"{r['trainable_before']:,} -> {r['trainable_after']:,}, "
                   f"accuracy {r['accuracy']:.4f}, {r['ms_per_step']:.1f} ms/step")
-    print_table(results, flops)
-    conclusions = what_it_shows(results, flops)
+    print("\n" + transfer.table(results, flops, {v: VARIANTS[v][0] for v in VARIANTS}))
+    conclusions = transfer.what_it_shows(results, flops)
     print("\nWhat it shows:")
     for line in conclusions:
         print(f"  - {line}")

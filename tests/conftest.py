@@ -1,8 +1,16 @@
-"""Shared pytest fixtures."""
+"""Fixtures and helpers shared by the test files.
+
+The shared MNIST folders, slow tests, a clean environment for every test, lessons run as a
+learner runs them, reading back what a run wrote, fake MNIST files, small graphs and oracles.
+"""
 
 import os
+import subprocess
+import sys
+from argparse import Namespace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +73,47 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+# -- every test in the same environment ----------------------------------------------------
+
+# Read by tfgraph: a learner may have any of them set (TFGRAPH_OFFLINE=1 to work offline),
+# and a test must not pass or fail by what the caller's shell holds.
+TFGRAPH_ENV = ("TFGRAPH_OFFLINE", "TFGRAPH_DATA_DIR", "TFGRAPH_LOGDIR")
+
+
+@pytest.fixture(autouse=True)
+def _no_tfgraph_environment(monkeypatch):
+    """Every test starts without TFGRAPH_OFFLINE, TFGRAPH_DATA_DIR and TFGRAPH_LOGDIR; a test
+    that needs one sets it itself (monkeypatch.setenv, or the env of a process it starts)."""
+    for name in TFGRAPH_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+# -- a lesson run as a learner runs it --------------------------------------------------------
+
+def lesson_process(lesson, *flags, env=None, timeout=300, **kwargs):
+    """`python -m lessons.<lesson> *flags` in a new process, run to its end, offline
+    (TFGRAPH_OFFLINE=1) and without TFGRAPH_DATA_DIR unless `env` sets them: a
+    CompletedProcess with text stdout and stderr."""
+    full_env = {**os.environ, "TFGRAPH_OFFLINE": "1", **(env or {})}
+    if "TFGRAPH_DATA_DIR" not in (env or {}):
+        full_env.pop("TFGRAPH_DATA_DIR", None)
+    return subprocess.run([sys.executable, "-m", f"lessons.{lesson}", *flags], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=timeout, env=full_env,
+                          **kwargs)
+
+
+def assert_one_line_error(proc, *words):
+    """A learner's mistake: exit code 2, no traceback, one line on stderr holding every one
+    of `words`. Returns that line."""
+    assert proc.returncode == 2, (proc.returncode, proc.stderr[-2000:])
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+    return lines[0]
+
+
 # -- a learner pressing Ctrl-C -------------------------------------------------------------
 
 def interrupt_lesson(lesson, flags, env=None, timeout=120):
@@ -74,8 +123,6 @@ def interrupt_lesson(lesson, flags, env=None, timeout=120):
     env: the whole environment (default: this one, with TFGRAPH_OFFLINE=1).
     """
     import signal
-    import subprocess
-    import sys
     proc = subprocess.Popen(
         [sys.executable, "-m", f"lessons.{lesson}", *flags], cwd=REPO_ROOT,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -110,3 +157,116 @@ def load_events(run_dir):
 @pytest.fixture
 def events():
     return load_events
+
+
+def scalar_steps(folder):
+    """{tag: [step, ...]} of every scalar in every event file of one run folder, as written:
+    duplicates kept (TensorBoard's EventAccumulator would hide them)."""
+    from tfgraph import tf
+    steps = {}
+    for path in sorted(Path(folder).glob("events.out.tfevents.*")):
+        for event in tf.compat.v1.train.summary_iterator(str(path)):
+            for value in event.summary.value:
+                if value.WhichOneof("value") == "simple_value":
+                    steps.setdefault(value.tag, []).append(event.step)
+    return steps
+
+
+# -- fake data in MNIST's format ----------------------------------------------------------
+
+# MNIST's four file names, written out here rather than taken from tfgraph.data.mnist, so the
+# tests check the library against the names of the real distribution.
+MNIST_IDX_NAMES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                   "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+
+
+def make_images(n, rows=28, cols=28, seed=0):
+    """uint8 [n, rows, cols] of random pixels."""
+    return np.random.default_rng(seed).integers(0, 256, size=(n, rows, cols), dtype=np.uint8)
+
+
+def make_labels(n, offset=0):
+    """uint8 [n]: the digits 0-9 in turn, starting at `offset`."""
+    return ((np.arange(n) + offset) % 10).astype(np.uint8)
+
+
+def write_mnist_idx(folder, n_train=100, n_test=20, rows=28, cols=28, *, test_size=None,
+                    train_labels=None, suffix=".gz", names=MNIST_IDX_NAMES):
+    """Four IDX files of random digits in `folder` (made if missing), as MNIST ships them:
+    train images and labels, test images and labels. test_size: (rows, cols) of the test
+    images if not those of the training ones; train_labels: labels to write instead of
+    0-9 in turn (any count or value: for the data errors). Returns the four arrays written,
+    in `names` order."""
+    from tfgraph.data.idx import write_idx
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays = (make_images(n_train, rows, cols, 1),
+              make_labels(n_train) if train_labels is None else train_labels,
+              make_images(n_test, *(test_size or (rows, cols)), 2), make_labels(n_test, 3))
+    for name, array in zip(names, arrays):
+        write_idx(folder / (name + suffix), array)
+    return arrays
+
+
+def error_of(call, *args, **kwargs) -> str:
+    """The UserError message of call(...), checked to be one line."""
+    from tfgraph.support.errors import UserError
+    with pytest.raises(UserError) as caught:
+        call(*args, **kwargs)
+    message = str(caught.value)
+    assert "\n" not in message and message.strip() == message
+    return message
+
+
+# -- small graphs and oracles -----------------------------------------------------------------
+
+def np_sigmoid(z):
+    """σ(z) in float64, written independently of tfgraph's e^(-|z|) form: exp(-log(1 + e^-z))."""
+    z = np.asarray(z, np.float64)
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+def static_shapes(net, skip=()):
+    """{field: static shape as a list} of a lesson's graph tuple, for every tensor or variable
+    in it but the fields named in `skip`."""
+    return {name: t.shape.as_list() for name, t in net._asdict().items()
+            if name not in skip and hasattr(t, "shape") and hasattr(t, "dtype")}
+
+
+def run_graph(build, seed=0):
+    """Build `build()` in a fresh seeded graph, initialise its variables and run what it
+    returns: build() returns (fetches, {placeholder: value})."""
+    from tfgraph import new_graph, tf
+    graph = new_graph(seed)
+    with graph.as_default():
+        fetches, feed = build()
+        init = tf.compat.v1.global_variables_initializer()
+    with tf.compat.v1.Session(graph=graph) as sess:
+        sess.run(init)
+        return sess.run(fetches, feed_dict=feed)
+
+
+def run_args(logdir, **extra):
+    """The parsed flags a `tfgraph.support.Run` needs, for a lesson named "core"."""
+    return Namespace(lesson="core", logdir=logdir, run_name=None, **extra)
+
+
+def tiny_network_run(tmp_path):
+    """A Run (not yet entered) on a tiny network x [None, 2] -> layer/weights [2, 10], with
+    writers "train" and "test": (run, x, y, loss, train_op, summary, make_nan). make_nan sets
+    the weights to NaN, as a diverged run's are."""
+    from tfgraph import new_graph, tf
+    from tfgraph.support import Run
+    graph = new_graph(0)
+    with graph.as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [None, 2], name="x")
+        y = tf.compat.v1.placeholder(tf.float32, [None, 10], name="y")
+        w = tf.compat.v1.get_variable("layer/weights", [2, 10])
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - y))
+        train_op = tf.compat.v1.assign_sub(w, 0.1 * tf.gradients(loss, [w])[0])
+        summary = tf.compat.v1.summary.merge([
+            tf.compat.v1.summary.scalar("loss", loss),
+            tf.compat.v1.summary.histogram("layer/activations", tf.matmul(x, w))])
+        make_nan = w.assign(tf.fill([2, 10], float("nan")))
+    run = Run(run_args(tmp_path), graph, writers=("train", "test"), checkpoints=False)
+    return run, x, y, loss, train_op, summary, make_nan

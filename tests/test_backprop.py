@@ -1,23 +1,20 @@
-"""Lesson 2, backpropagation: the hand-written chain rule against numpy and tf.gradients."""
+"""Lesson backprop: the hand-written chain rule against numpy and tf.gradients, and its README figure."""
 
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import np_sigmoid
 
 from lessons import backprop
 from tfgraph import new_graph, tf
 from tfgraph.data import park
 
 
-def sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 def numpy_backprop(x, y, w1, b1, w2, b2):
     """The same four steps in float64 numpy: the independent oracle."""
-    h = sigmoid(x @ w1 + b1)
-    o = sigmoid(h @ w2 + b2)
+    h = np_sigmoid(x @ w1 + b1)
+    o = np_sigmoid(h @ w2 + b2)
     error = np.mean((o - y) ** 2)
     delta_o = 2 * (o - y) / len(x) * o * (1 - o)
     delta_h = delta_o @ w2.T * h * (1 - h)
@@ -93,7 +90,7 @@ def test_readme_prints_the_figure_and_what_the_test_holds():
 def test_the_seed_draws_the_initial_weights_as_the_help_says(tmp_path, capsys):
     runs = [backprop.main(["--logdir", str(tmp_path), "--epochs", "1", "--seed", seed])
             for seed in ("0", "1")]
-    # (same seed, same numbers: see test_reliability's seed test)
+    # (same seed, same numbers: see test_tfgraph_graph's seed test)
     assert runs[0]["errors"] != runs[1]["errors"]
     with pytest.raises(SystemExit):
         backprop.main(["--help"])

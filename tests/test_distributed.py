@@ -1,59 +1,30 @@
-"""Lesson distributed: the graph and its device placement (no server started), the launcher's
-process handling on stand-in tasks, the flags' faults, and the real cluster on real digits:
-learning, synchronous SGD, a worker killed and resumed, Ctrl-C. After every run that starts
-processes, the process table is checked: nothing the run started may be left behind."""
+"""Lesson distributed: the graph and its device placement (no server started), the flags'
+faults, the launcher given the lesson's own command line, and the real cluster on real
+digits: learning, synchronous SGD, a worker killed and resumed, Ctrl-C. After every run that
+starts processes, the process table is checked: nothing the run started may be left behind.
+(The launcher's process handling on stand-in tasks: tests/test_support_cluster.py.)"""
 
 import contextlib
 import os
 import signal
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from conftest import assert_one_line_error, lesson_process
 from lessons import distributed
-from tfgraph.support import cluster
-from tfgraph.support.errors import UserError
+from test_support_cluster import assert_none_left, processes_with
+from tfgraph.support import cluster, replicas
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = {"ps": ["127.0.0.1:2222"], "worker": ["127.0.0.1:2223", "127.0.0.1:2224"]}
 
 
-# -- the process table -----------------------------------------------------------------------
-
-def processes_with(marker):
-    """(pid, command line) of every live process whose command line holds `marker`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue
-        if marker in command and state != "Z":
-            found.append((int(entry.name), command))
-    return found
-
-
-def assert_none_left(marker, seconds=10):
-    """No process holding `marker` in its command line, within `seconds` (they may be ending)."""
-    deadline = time.monotonic() + seconds
-    while processes_with(marker) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    left = processes_with(marker)
-    for pid, _ in left:            # don't leave them to the next test either
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    assert not left, f"processes left behind: {left}"
-
+# -- the lesson's own processes -------------------------------------------------------------
 
 @contextlib.contextmanager
 def launcher(*flags, seconds=180, **popen):
@@ -71,20 +42,6 @@ def launcher(*flags, seconds=180, **popen):
         if proc.poll() is None:
             proc.kill()
         proc.wait(10)
-
-
-def lesson_process(*flags):
-    return subprocess.run([sys.executable, "-m", "lessons.distributed", *flags], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "TFGRAPH_OFFLINE": "1"})
-
-
-def assert_one_line_error(proc, *words):
-    assert proc.returncode == 2, (proc.returncode, proc.stderr[-2000:])
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
-    for word in words:
-        assert word in lines[0], (word, lines[0])
 
 
 # -- the graph: shapes and devices, without a server ----------------------------------------
@@ -151,12 +108,13 @@ def test_shapes_of_the_cluster_bookkeeping():
     net = rep.net
     assert net.hidden.weights.shape.as_list() == [784, 16]
     assert net.logit.weights.shape.as_list() == [16, 10]
-    assert rep.steps.shape.as_list() == [2] and rep.steps.dtype.base_dtype.name == "int64"
-    assert rep.examples.shape.as_list() == [2]
-    assert rep.reports.shape.as_list() == [2, len(distributed.REPORT)]
-    assert rep.report.shape.as_list() == [len(distributed.REPORT)]
-    assert rep.step_after.shape.as_list() == []
-    assert rep.finished.shape.as_list() == [] and rep.sync is None
+    book = rep.book
+    assert book.steps.shape.as_list() == [2] and book.steps.dtype.base_dtype.name == "int64"
+    assert book.examples.shape.as_list() == [2]
+    assert book.reports.shape.as_list() == [2, len(replicas.REPORT)]
+    assert book.report.shape.as_list() == [len(replicas.REPORT)]
+    assert book.step_after.shape.as_list() == []
+    assert book.finished.shape.as_list() == [] and rep.sync is None
 
 
 def test_variables_spread_over_two_parameter_servers():
@@ -164,7 +122,7 @@ def test_variables_spread_over_two_parameter_servers():
     graph, rep = replica(spec, task=2)
     devices = {op.device for op in graph.get_operations() if op.type == "VarHandleOp"}
     assert devices == {"/job:ps/task:0", "/job:ps/task:1"}
-    assert rep.steps.shape.as_list() == [3]
+    assert rep.book.steps.shape.as_list() == [3]
     queues = [op for op in graph.get_operations() if op.type == "FIFOQueueV2"]
     assert sorted(q.get_attr("shared_name") for q in queues) == [b"done_queue_0",
                                                                  b"done_queue_1"]
@@ -192,23 +150,73 @@ def test_shards_split_the_training_data_without_overlap():
     assert sorted(np.concatenate([s.images[:, 0] for s in shards])) == list(range(11))
 
 
-# -- the --cluster flag -------------------------------------------------------------------------
+def test_the_cluster_trains_with_mnist_dense_s_defaults():
+    # "mnist_dense's training, shared out among the workers": with the same defaults, one
+    # worker computes exactly what mnist_dense computes (a slow test below checks it).
+    from lessons import mnist_dense
+    assert (distributed.EPOCHS, distributed.BATCH_SIZE, distributed.LEARNING_RATE,
+            distributed.HIDDEN) == (mnist_dense.EPOCHS, mnist_dense.BATCH_SIZE,
+                                    mnist_dense.LEARNING_RATE, mnist_dense.HIDDEN)
 
-def test_cluster_flag_parses_and_checks():
-    items = [cluster.job_flag("worker=b:2222,c:2223"), cluster.job_flag("ps=a:2222")]
-    assert cluster.cluster_spec(items) == {"ps": ["a:2222"], "worker": ["b:2222", "c:2223"]}
-    assert cluster.spec_flag({"ps": ["a:1"], "worker": ["b:1", "c:1"]}) == [
-        "ps=a:1", "worker=b:1,c:1"]
-    import argparse
-    for bad in ["ps", "ps=", "ps=a", "ps=a:0", "ps=a:x", "chief=a:1", "ps=a:1,"]:
-        with pytest.raises(argparse.ArgumentTypeError):
-            cluster.job_flag(bad)
-    with pytest.raises(UserError, match="lacks the job worker"):
-        cluster.cluster_spec([cluster.job_flag("ps=a:1")])
-    with pytest.raises(UserError, match="twice"):
-        cluster.cluster_spec([cluster.job_flag("ps=a:1"), cluster.job_flag("ps=a:2"),
-                              cluster.job_flag("worker=b:1")])
 
+# -- one list of flags: the launcher's command line reaches every task ------------------------
+
+class TaskParsed(Exception):
+    """A task has parsed its flags (and would now start its server)."""
+
+
+def test_every_flag_given_to_the_launcher_reaches_every_task(tmp_path, monkeypatch):
+    # Rebuilt by hand for each task, a flag added to the lesson and forgotten there reached
+    # the workers as its default. Now each task runs the launcher's command line unchanged.
+    parsed, commands = [], []      # the flags as each process parsed them; the tasks' argv
+    is_task = cluster.is_task
+    monkeypatch.setattr(cluster, "is_task", lambda args: parsed.append(args) or is_task(args))
+    monkeypatch.setattr(cluster, "task_spec", lambda args: (_ for _ in ()).throw(TaskParsed))
+    monkeypatch.setattr(distributed.board, "show", lambda *_: None)
+
+    class Processes:                # what LocalCluster would start, not started
+        def __init__(self, command, workers, **_):
+            self.tasks, self.spec = [], {"ps": ["127.0.0.1:1"], "worker": [
+                f"127.0.0.1:{2 + i}" for i in range(workers)]}
+            commands.extend(command(job, i, self.spec) for job in cluster.JOBS
+                            for i in range(len(self.spec[job])))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *_):
+            return False
+
+        def wait(self):
+            return cluster.Outcome({"run_dir": str(tmp_path)})
+
+    monkeypatch.setattr(cluster, "LocalCluster", Processes)
+    distributed.main(["--logdir", str(tmp_path / "elsewhere")])
+    defaults = vars(parsed.pop())
+    flags = ["--logdir", str(tmp_path), "--run-name", "r", "--seed", "7", "--epochs", "3",
+             "--batch-size", "16", "--learning-rate", "0.05", "--data-dir", str(tmp_path),
+             "--train-size", "100", "--summary-every", "9", "--tensorboard", "--hidden", "48",
+             "--workers", "3", "--startup-timeout", "7.5", "--sync"]
+    commands.clear()
+    distributed.main(flags)
+    assert len(commands) == 4               # ps:0, worker:0, worker:1, worker:2
+    for command in commands:
+        assert command[:3 + len(flags)] == [sys.executable, "-m", "lessons.distributed", *flags]
+        with pytest.raises(TaskParsed):
+            distributed.main(command[3:])
+    launcher, *tasks = map(vars, parsed)
+    which = ("cluster", "job_name", "task_index")
+    # Every flag of the lesson is given here (--resume, checked against a run's flags.json,
+    # is resumed for real below): one added to the lesson and not here fails this test.
+    assert {k for k in launcher if launcher[k] == defaults[k]} == {"lesson", "resume", *which}
+    for task in tasks:
+        assert {k: v for k, v in task.items() if k not in which} == {
+            k: v for k, v in launcher.items() if k not in which}
+    assert [(t["job_name"], t["task_index"]) for t in tasks] == [
+        ("ps", 0), ("worker", 0), ("worker", 1), ("worker", 2)]
+
+
+# -- the flags ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("flags, words", [
     (["--cluster", "ps=localhost", "worker=localhost:2223"], ["--cluster", "HOST:PORT"]),
@@ -225,10 +233,11 @@ def test_cluster_flag_parses_and_checks():
     (["--job-name", "ps", "--task-index", "0"], ["need --cluster"]),
     (["--task-index", "-1"], ["--task-index"]),
     (["--workers", "0"], ["--workers"]),
+    (["--workers", "17"], ["--workers 17", "at most 16 processes"]),
     (["--startup-timeout", "0"], ["--startup-timeout"]),
 ])
 def test_bad_cluster_flags_are_one_line(flags, words):
-    assert_one_line_error(lesson_process(*flags), *words)
+    assert_one_line_error(lesson_process("distributed", *flags), *words)
 
 
 def test_a_port_already_taken_is_one_line(tmp_path):
@@ -238,155 +247,11 @@ def test_a_port_already_taken_is_one_line(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         (free,) = cluster.free_ports(1)
-        proc = lesson_process("--cluster", f"ps=127.0.0.1:{port}", f"worker=127.0.0.1:{free}",
+        proc = lesson_process("distributed", "--cluster", f"ps=127.0.0.1:{port}",
+                              f"worker=127.0.0.1:{free}",
                               "--job-name", "ps", "--task-index", "0",
                               "--logdir", str(tmp_path))
     assert_one_line_error(proc, f"port {port}", "already taken")
-
-
-# -- the launcher, on stand-in tasks (plain Python, no TensorFlow) --------------------------------
-
-STAND_IN = textwrap.dedent("""
-    import os, signal, sys, time
-    sys.path.insert(0, {root!r})
-    from tfgraph.support import cluster
-    job, index, plan, said, tasks = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], \
-        int(sys.argv[5])
-    cluster.die_with_parent()
-    print(f"hello from {{job}}:{{index}}", flush=True)
-    open(os.path.join(said, f"{{job}}{{index}}"), "w").close()
-    told = []
-    if job == "worker" and index == 0:
-        cluster.listen(told.append)
-    if job == "ps" or plan == "hang":
-        try:
-            while True:
-                time.sleep(0.05)
-        except KeyboardInterrupt:
-            print("saved a checkpoint", flush=True)
-            sys.exit(130)
-    if plan == "worker 1 dies" and index == 1:
-        os.kill(os.getpid(), signal.SIGKILL)
-    if plan == "chief dies" and index == 0:
-        sys.exit(3)
-    if plan.endswith("mistake") and index == 1:
-        if plan == "late mistake":          # after the chief has reported its result
-            time.sleep(1)
-        print("python -m stand_in: error: no such data folder", file=sys.stderr, flush=True)
-        sys.exit(2)
-    if index == 0:
-        deadline = time.monotonic() + 10
-        while len(os.listdir(said)) < tasks and time.monotonic() < deadline:
-            time.sleep(0.05)            # every task has said hello (however slow it started)
-        while plan == "worker 1 dies" and not told and time.monotonic() < deadline:
-            time.sleep(0.05)
-        cluster.emit("result", chief=True, told=told)
-    else:
-        cluster.emit("result", index=index)
-    """)
-
-
-def stand_in_cluster(tmp_path, plan, workers=2):
-    script = tmp_path / "stand_in.py"
-    script.write_text(STAND_IN.format(root=str(ROOT)))
-    said = tmp_path / "said_hello"
-    said.mkdir()
-
-    def command(job, index, spec):
-        assert len(spec["worker"]) == workers and len(spec["ps"]) == 1
-        return [sys.executable, str(script), job, str(index), plan, str(said), str(workers + 1)]
-
-    lines = []
-    local = cluster.LocalCluster(command, workers=workers,
-                                 error_prefix="python -m stand_in: error: ")
-    local.say = lines.append
-    return local, lines, str(script)
-
-
-def test_launcher_streams_with_task_names_and_returns_the_chiefs_result(tmp_path):
-    local, lines, marker = stand_in_cluster(tmp_path, "fine", workers=3)
-    with local:
-        outcome = local.wait()
-    # (the chief may hear of a worker's normal end before its own: "ended worker:2 0")
-    assert outcome.result["chief"] and all(
-        line in ("ended worker:1 0", "ended worker:2 0") for line in outcome.result["told"])
-    assert outcome.workers == {"worker:0": outcome.result,
-                               "worker:1": {"index": 1}, "worker:2": {"index": 2}}
-    assert outcome.died == []
-    assert sorted(lines) == ["[ps:0] hello from ps:0", "[worker:0] hello from worker:0",
-                             "[worker:1] hello from worker:1", "[worker:2] hello from worker:2"]
-    assert local.tasks[0].code is not None          # the ps was stopped
-    assert_none_left(marker)
-
-
-def test_a_dead_worker_is_reported_and_the_chief_told(tmp_path):
-    local, lines, marker = stand_in_cluster(tmp_path, "worker 1 dies")
-    with local:
-        outcome = local.wait()
-    assert outcome.died == ["worker:1 (killed by SIGKILL)"]
-    assert outcome.result["told"] == ["ended worker:1 -9"]
-    assert "worker:1 killed by SIGKILL; the other workers go on without it" in lines
-    assert_none_left(marker)
-
-
-def test_a_dead_chief_stops_everything(tmp_path):
-    local, _, marker = stand_in_cluster(tmp_path, "chief dies")
-    with local, pytest.raises(cluster.TaskDied, match="the chief worker:0 exited with code 3"):
-        local.wait()
-    assert_none_left(marker)
-
-
-@pytest.mark.parametrize("plan", ["mistake", "late mistake"])
-def test_a_tasks_one_line_complaint_becomes_the_launchers(tmp_path, plan):
-    local, lines, marker = stand_in_cluster(tmp_path, plan)
-    with local, pytest.raises(UserError) as caught:
-        local.wait()
-    assert str(caught.value) == "no such data folder"
-    assert not any("error" in line for line in lines)   # said once, by the launcher
-    assert_none_left(marker)
-
-
-def test_ctrl_c_asks_the_chief_to_save_then_stops_everything(tmp_path):
-    local, lines, marker = stand_in_cluster(tmp_path, "hang")
-    main_thread = threading.main_thread().ident
-    with local:
-        while len(lines) < 3:                  # every task has started
-            time.sleep(0.05)
-        threading.Timer(0.2, signal.pthread_kill, (main_thread, signal.SIGINT)).start()
-        with pytest.raises(KeyboardInterrupt):
-            local.wait()
-    assert "[worker:0] saved a checkpoint" in lines
-    assert local.chief.code == 130
-    assert_none_left(marker)
-
-
-def test_tasks_die_with_a_launcher_killed_outright(tmp_path):
-    """`kill -9` of the launcher leaves no task behind (Linux's parent-death signal)."""
-    _, _, marker = stand_in_cluster(tmp_path, "hang")      # (writes the stand-in)
-    launcher = textwrap.dedent(f"""
-        import sys, time
-        sys.path.insert(0, {str(ROOT)!r})
-        from tfgraph.support import cluster
-        command = lambda job, i, spec: [sys.executable, {marker!r}, job, str(i), "hang"]
-        with cluster.LocalCluster(command, workers=2) as local:
-            print("started", flush=True)
-            local.wait()
-        """)
-    proc = subprocess.Popen([sys.executable, "-c", launcher], stdout=subprocess.PIPE, text=True)
-
-    def tasks():
-        return [pid for pid, _ in processes_with(marker) if pid != proc.pid]
-
-    try:
-        assert proc.stdout.readline().strip() == "started"
-        deadline = time.monotonic() + 10
-        while len(tasks()) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(tasks()) == 3
-    finally:
-        proc.kill()          # the launcher, outright: its tasks must go with it
-        proc.wait(10)
-    assert_none_left(marker)
 
 
 # -- the real cluster on real digits (slow: three TensorFlow processes per run) ------------------
@@ -465,6 +330,10 @@ def test_a_worker_killed_mid_run_then_resume(tmp_path, shared_mnist_dir):
         for line in proc.stdout:
             output.append(line)
             if line.startswith("[worker:1] epoch 1 "):       # worker 1 is training
+                tasks = {command for _, command in processes_with(str(tmp_path))
+                         if "--job-name" in command}
+                typed = " ".join(map(str, [*flags, "--run-name", "killed"])) + " --cluster "
+                assert len(tasks) == 3 and all(typed in task for task in tasks), tasks
                 (victim,) = [pid for pid, command in processes_with(str(tmp_path))
                              if "--job-name worker --task-index 1 " in command]
                 os.kill(victim, signal.SIGKILL)
@@ -513,7 +382,8 @@ def test_ctrl_c_on_the_launcher_keeps_a_checkpoint_and_ends_every_process(tmp_pa
 def test_a_parameter_server_that_does_not_answer_is_one_line(tmp_path):
     nobody, mine = cluster.free_ports(2)
     started = time.monotonic()
-    proc = lesson_process("--cluster", f"ps=127.0.0.1:{nobody}", f"worker=127.0.0.1:{mine}",
+    proc = lesson_process("distributed", "--cluster", f"ps=127.0.0.1:{nobody}",
+                          f"worker=127.0.0.1:{mine}",
                           "--job-name", "worker", "--task-index", "0", "--startup-timeout",
                           "2", "--logdir", str(tmp_path))
     assert_one_line_error(proc, f"ps:0 at 127.0.0.1:{nobody}", "did not answer within 2 s")

@@ -1,5 +1,6 @@
-"""The full-MNIST claims of the README and the docstrings, held by the lessons' own defaults
-on the real 60,000 + 10,000 digits (../shared/data/mnist-full).
+"""The full-MNIST figures of the README and the docstrings: mnist_softmax, mnist_dense, going_deep.
+
+Held by the lessons' own defaults on the real 60,000 + 10,000 digits (../shared/data/mnist-full).
 
 Slow (CI runs them; together about 5 minutes on 2 cores, going_deep most of it). The
 floors sit a little under the measured figures (softmax 0.9222, mnist_dense 0.9787,

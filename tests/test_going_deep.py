@@ -1,20 +1,17 @@
 """Lesson going_deep: the slide's VGGNet16 to the shape, conv layers against numpy, the digit
-network's graph, its flags, and (slow) the network learning real digits, Ctrl-C and --resume."""
+network's graph, its flags, and (slow) the network learning real digits, Ctrl-C and --resume.
+(`--digits` itself, tfgraph.data.digits: tests/test_data_digits.py; the layer tables,
+tfgraph.counts: tests/test_tfgraph_counts.py.)"""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import interrupt_lesson
+from conftest import assert_one_line_error, interrupt_lesson, lesson_process
 from lessons import going_deep
-from tfgraph import layers, new_graph, tf
-
-ROOT = Path(__file__).resolve().parent.parent
+from tfgraph import figures, layers, new_graph, tf
 
 # The slide's VGGNet16 on a 224x224x3 image: (layer, output shape, parameters).
 VGG16 = [
@@ -174,43 +171,14 @@ def test_filter_grid_puts_zero_at_grey():
     w = np.zeros((3, 3, 1, 16), np.float32)
     w[0, 0, 0, 0], w[1, 1, 0, 1] = 2.0, -1.0
     with tf.Graph().as_default(), tf.compat.v1.Session() as sess:
-        grid = sess.run(going_deep.filter_grid(tf.constant(w), columns=8, zoom=2))
+        grid = sess.run(figures.filter_grid(tf.constant(w), columns=8, zoom=2))
     assert grid.shape == (1, 2 * 4 * 2, 8 * 4 * 2, 1)
     assert grid[0, 0, 0, 0] == 1.0                      # the largest weight: white
     assert grid[0, 2 * 1, 2 * 4 + 2 * 1, 0] == 0.25     # -1 of a scale of 2: dark grey
     assert grid[0, 2 * 2, 2 * 4 + 2 * 2, 0] == 0.5      # a zero weight: grey
 
 
-# -- digits --------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("text, digits", [("0-4", (0, 1, 2, 3, 4)), ("5-9", (5, 6, 7, 8, 9)),
-                                          ("0,2,4", (0, 2, 4)), ("7,0-2", (0, 1, 2, 7)),
-                                          ("0-9", tuple(range(10)))])
-def test_digit_set(text, digits):
-    assert going_deep.digit_set(text) == digits
-    assert going_deep.digit_set(going_deep.digits_text(digits)) == digits
-
-
-def test_only_digits_keeps_those_labels():
-    from tfgraph.data.mnist import Mnist, Split
-    rng = np.random.default_rng(0)
-
-    def split(n):
-        return Split(rng.random((n, 4), dtype=np.float32), np.arange(n) % 10)
-    data = Mnist(split(50), split(20), split(30), (2, 2), "test data")
-    kept = going_deep.only_digits(data, (0, 1, 2, 3, 4))
-    for name in ("train", "validation", "test"):
-        assert set(getattr(kept, name).labels) == {0, 1, 2, 3, 4}
-        assert len(getattr(kept, name)) == len(getattr(data, name)) // 2
-    assert "digits 0-4 only" in kept.source
-    assert going_deep.only_digits(data, going_deep.ALL_DIGITS) is data
-
-
-def lesson_process(lesson, *flags, timeout=300):
-    env = {**os.environ, "TFGRAPH_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", f"lessons.{lesson}", *flags], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout, env=env)
-
+# -- flags ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("flags, words", [
     (["--digits", "3-1"], ["--digits", "0-4"]),
@@ -222,10 +190,7 @@ def lesson_process(lesson, *flags, timeout=300):
 ])
 def test_bad_flags_are_one_line_and_exit_2(tmp_path, flags, words):
     proc = lesson_process("going_deep", "--logdir", str(tmp_path), *flags)
-    assert proc.returncode == 2, proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in proc.stderr
-    assert all(word in lines[0] for word in words), lines[0]
+    assert_one_line_error(proc, *words)
     assert not list(tmp_path.rglob("*")), "a refused start writes nothing"
 
 

@@ -6,15 +6,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from conftest import assert_one_line_error, lesson_process, static_shapes
 from lessons import ml101
-from tfgraph import new_graph, tf
+from tfgraph import figures, new_graph, tf
 from tfgraph.support import cli
-from test_reliability import assert_one_line_error, lesson_process
-
-
-def static_shapes(net):
-    return {name: t.shape.as_list() for name, t in net._asdict().items()
-            if hasattr(t, "shape") and hasattr(t, "dtype")}
 
 
 def run_in_session(graph, body):
@@ -60,14 +55,9 @@ def test_both_methods_land_on_lstsq_within_1e_3(tmp_path, events):
 
 
 def test_pictures_spread_on_a_log_scale():
-    assert ml101.picture_steps(1000) == [0, 1, 3, 10, 30, 100, 300, 1000]
-    assert ml101.picture_steps(40) == [0, 1, 3, 10, 30, 40]
-    assert ml101.picture_steps(1) == [0, 1]
-
-
-def test_lstsq_oracle_is_itself_right():
-    x = np.float32([0, 1, 2, 3])
-    assert ml101.lstsq_line(x, 3 * x - 2) == pytest.approx((3.0, -2.0))
+    assert figures.log_steps(1000) == [0, 1, 3, 10, 30, 100, 300, 1000]
+    assert figures.log_steps(40) == [0, 1, 3, 10, 30, 40]
+    assert figures.log_steps(1) == [0, 1]
 
 
 def test_gradient_descent_diverging_is_one_clear_error(tmp_path):
@@ -224,16 +214,6 @@ def test_k_means_keeps_an_empty_clusters_centroid():
         sess.run(net.update)
         return sess.run(net.centroids)
     np.testing.assert_allclose(run_in_session(graph, body), [[0.1], [50.0]], rtol=1e-6)
-
-
-def test_purity_against_hand_counted_labels():
-    assignment = np.array([0, 0, 0, 1, 1, 2])
-    labels = np.array([4, 4, 9, 1, 7, 3])
-    overall, per_cluster = ml101.purity(assignment, labels, clusters=4)
-    assert overall == pytest.approx(4 / 6)                 # 2 + 1 + 1 of 6
-    assert per_cluster[0] == (3, [(4, pytest.approx(2 / 3)), (9, pytest.approx(1 / 3))])
-    assert per_cluster[2] == (1, [(3, 1.0)])
-    assert per_cluster[3] == (0, [])                       # an empty cluster
 
 
 # -- bad input: one line, exit 2 -------------------------------------------------------------

@@ -1,10 +1,8 @@
-"""Lesson 1, the perceptron and the park table: graph shapes, the slides' replay, its logs."""
-
-import subprocess
-import sys
+"""Lesson perceptron_park (one perceptron, the park table): graph shapes, the slides' replay, its logs."""
 
 import numpy as np
 import pytest
+from conftest import assert_one_line_error, lesson_process, static_shapes
 
 from lessons import perceptron_park as lesson
 from tfgraph import new_graph, tf
@@ -15,10 +13,9 @@ def test_graph_shapes_without_training():
     graph = new_graph(0)
     with graph.as_default():
         net = lesson.build_graph()
-    shapes = {name: t.shape.as_list() for name, t in net._asdict().items()
-              if name not in ("step_summary", "decision_summary")}
-    assert shapes == {"x": [2], "y": [], "weights": [2], "bias": [], "weighted_sum": [],
-                      "output": [], "error": [], "update": [2], "decisions": [3, 3]}
+    assert static_shapes(net, skip=("step_summary", "decision_summary")) == {
+        "x": [2], "y": [], "weights": [2], "bias": [], "weighted_sum": [], "output": [],
+        "error": [], "update": [2], "decisions": [3, 3]}
     assert net.x.op.type == "Placeholder" and net.x.op.name == "inputs/x"
     assert net.y.op.name == "inputs/Y"
     assert net.weights.name == "perceptron/weights:0"
@@ -97,12 +94,7 @@ def test_runs_never_overwrite_each_other(tmp_path):
     (["--no-such-flag"], "unrecognized"),
 ])
 def test_bad_flag_is_one_line_and_exit_2(flags, words):
-    proc = subprocess.run([sys.executable, "-m", "lessons.perceptron_park", *flags],
-                          capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 2
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and words in lines[0], proc.stderr
-    assert "Traceback" not in proc.stderr
+    assert_one_line_error(lesson_process("perceptron_park", *flags, timeout=60), words)
 
 
 def test_help_says_what_the_flags_do_here(capsys):

@@ -2,11 +2,16 @@
 
 The data generators are checked against the geometry of the Playground's dataset.ts, the
 training step against an independent numpy version of nn.ts (one point at a time, derivatives
-accumulated, an update every batch, L1's dead links), links against state.ts's rules. The
-slow tests hold the experiments the docstring names to their measured outcome.
+accumulated, an update every batch, L1's dead links), links against state.ts's rules, the
+settings as one frozen value (flags over the link over the Playground's own, nothing written
+back into the parsed flags). The slow tests hold the experiments the docstring names to
+their measured outcome.
 """
 
+import dataclasses
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,9 +19,12 @@ import pytest
 from lessons import playground
 from tfgraph import figures, new_graph, tf
 from tfgraph.data import playground as pg
+from tfgraph.data import playground_link as link
+from tfgraph.data.playground_link import Settings
+from tfgraph.support import cli, playground_flags
 from tfgraph.support.errors import UserError
 
-from test_reliability import assert_one_line_error, lesson_process
+from conftest import assert_one_line_error, lesson_process
 
 
 # -- the data: dataset.ts's geometry ----------------------------------------------------------
@@ -127,7 +135,7 @@ def test_every_feature_in_the_graph_is_its_formula():
     points = pg.grid(7)
     graph = new_graph(0)
     with graph.as_default():
-        net = playground.build_graph(keys, [3])
+        net = playground.build_graph(Settings(features=keys, network_shape=[3]))
         init = tf.compat.v1.global_variables_initializer()
     with tf.compat.v1.Session(graph=graph) as sess:
         sess.run(init)
@@ -177,8 +185,9 @@ def test_graph_shapes_boxes_and_the_playgrounds_initial_weights():
 def test_no_hidden_layer_regression_and_init_zero():
     graph = new_graph(0)
     with graph.as_default():
-        net = playground.build_graph(["x", "y", "xTimesY"], [], "relu", "regression",
-                                     init_zero=True)
+        net = playground.build_graph(Settings(features=["x", "y", "xTimesY"], network_shape=[],
+                                              activation="relu", problem="regression",
+                                              init_zero=True))
         init = tf.compat.v1.global_variables_initializer()
     assert net.hidden == [] and net.accuracy is None
     assert net.output.weights.shape.as_list() == [3, 1]
@@ -252,8 +261,9 @@ def test_training_matches_the_playgrounds_update_rule(activation, regularization
     lr, batch_size, epochs = 0.1, 10, 3                 # 25 % 10: a leftover carried over
     graph = new_graph(5)
     with graph.as_default():
-        net = playground.build_graph(keys, [3, 2], activation, learning_rate=lr,
-                                     regularization=regularization, regularization_rate=rate)
+        net = playground.build_graph(Settings(
+            features=keys, network_shape=[3, 2], activation=activation, learning_rate=lr,
+            regularization=regularization, regularization_rate=rate))
         init = tf.compat.v1.global_variables_initializer()
     layers = [*net.hidden, net.output]
     with tf.compat.v1.Session(graph=graph) as sess:
@@ -290,21 +300,21 @@ EXAMPLE = ("https://playground.tensorflow.org/#activation=tanh&batchSize=10&data
 
 
 def test_the_playgrounds_own_link_is_its_default_experiment():
-    settings, ignored, seed = pg.parse_url(EXAMPLE)
+    settings, ignored, seed = link.parse_url(EXAMPLE)
     # (the page leaves regularization=none out of its links: null is not written)
-    assert "regularization" not in settings and {**pg.DEFAULTS, **settings} == pg.DEFAULTS
+    assert "regularization" not in settings and {**link.DEFAULTS, **settings} == link.DEFAULTS
     assert ignored == ["showTestData", "discretize", "collectStats", "hideText"]
     assert seed == "0.59624"
 
 
 def test_link_rules_of_state_ts():
-    s, ignored, seed = pg.parse_url("#dataset=xor&networkShape=&xTimesY=1&x=false&noise="
-                                    "&tutorial=spiral&activation_hide=true&seed=")
+    s, ignored, seed = link.parse_url("#dataset=xor&networkShape=&xTimesY=1&x=false&noise="
+                                      "&tutorial=spiral&activation_hide=true&seed=")
     assert s == {"dataset": "xor", "networkShape": [], "features": ["y", "xTimesY"]}
     assert ignored == ["tutorial", "activation_hide"] and seed is None
-    s, _, _ = pg.parse_url("learningRate=3e-1&batchSize=30&percTrainData=70&"
-                           "networkShape=8%2C8&regularization=L1&problem=regression&"
-                           "regDataset=reg-gauss&initZero=true")
+    s, _, _ = link.parse_url("learningRate=3e-1&batchSize=30&percTrainData=70&"
+                             "networkShape=8%2C8&regularization=L1&problem=regression&"
+                             "regDataset=reg-gauss&initZero=true")
     assert s == {"learningRate": 0.3, "batchSize": 30, "percTrainData": 70.0,
                  "networkShape": [8, 8], "regularization": "L1", "problem": "regression",
                  "regDataset": "reg-gauss", "initZero": True}
@@ -330,28 +340,59 @@ def test_link_rules_of_state_ts():
 ])
 def test_a_link_the_lesson_cannot_use_names_the_problem(fragment, words):
     with pytest.raises(UserError) as error:
-        pg.parse_url(fragment)
+        link.parse_url(fragment)
     for word in words:
         assert word in str(error.value)
 
 
 def test_a_settings_link_reads_back_the_same_and_the_seed_text_maps_to_a_number():
-    settings = {**pg.DEFAULTS, "dataset": "spiral", "networkShape": [8, 8, 8],
+    settings = {**link.DEFAULTS, "dataset": "spiral", "networkShape": [8, 8, 8],
                 "features": ["x", "sinY"], "learningRate": 0.1, "regularization": "L2"}
-    back, ignored, seed = pg.parse_url(pg.to_url(settings, "0.5"))
+    back, ignored, seed = link.parse_url(link.to_url(settings, "0.5"))
     assert back == settings and ignored == [] and seed == "0.5"
-    assert pg.seed_from_text("0.59624") == pg.seed_from_text("0.59624")
-    assert pg.seed_from_text("0.59624") != pg.seed_from_text("0.59625")
-    assert 0 <= pg.seed_from_text("anything") < 2 ** 31
+    assert link.seed_from_text("0.59624") == link.seed_from_text("0.59624")
+    assert link.seed_from_text("0.59624") != link.seed_from_text("0.59625")
+    assert 0 <= link.seed_from_text("anything") < 2 ** 31
+
+
+def test_the_settings_are_one_frozen_value_flags_over_the_link_over_the_playgrounds_own():
+    assert link.settings_from() == Settings()          # the Playground's default
+    assert Settings().state() == link.DEFAULTS
+    s = link.settings_from("#dataset=xor&networkShape=3&noise=10&seed=abc",
+                           {"activation": "relu", "noise": 5.0, "seed": 0},
+                           given={"activation", "noise"})
+    assert (s.dataset, s.network_shape, s.activation, s.noise) == ("xor", (3,), "relu", 5.0)
+    assert s.batch_size == 10 and s.features == ("x", "y")       # neither flag nor link
+    assert s.seed == link.seed_from_text("abc") and s.seed_text == "abc"
+    assert s.from_link == ("dataset", "networkShape", "noise") and s.ignored == ()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.dataset = "circle"
+    written = link.settings_from("#seed=abc", {"seed": 0}, given={"seed"})
+    assert (written.seed, written.seed_text) == (0, None)          # --seed 0 written wins
+    assert "seed=0&" in written.link() and "seed=abc" in s.link()
+
+
+def test_the_flags_stay_as_typed_and_the_run_records_the_experiment():
+    p = cli.parser("playground", "doc", epochs=3)
+    playground_flags.add(p, frames=10)
+    argv = ["--url", "#dataset=spiral&seed=x", "--noise", "5"]
+    args = p.parse_args(argv)
+    typed = dict(vars(args))
+    settings = link.settings_from(args.url, vars(args), cli.given(p, argv))
+    record = playground_flags.record(args, settings)
+    assert vars(args) == typed and args.dataset is None             # nothing written back
+    assert (record.dataset, record.noise, record.network_shape) == ("spiral", 5.0, (4, 2))
+    assert (record.seed, record.seed_text) == (link.seed_from_text("x"), "x")
+    assert record.run_name == "spiral" and record.url == args.url
 
 
 def test_frames_spread_from_the_first_epoch_to_the_last():
-    assert playground.frame_epochs(300, 10) == [0, 2, 4, 7, 13, 24, 45, 84, 159, 300]
-    assert playground.frame_epochs(5, 10) == [0, 1, 2, 3, 4, 5]
-    assert playground.frame_epochs(50, 2) == [0, 50]
-    assert playground.frame_epochs(50, 1) == [50]
+    assert figures.frame_steps(300, 10) == [0, 2, 4, 7, 13, 24, 45, 84, 159, 300]
+    assert figures.frame_steps(5, 10) == [0, 1, 2, 3, 4, 5]
+    assert figures.frame_steps(50, 2) == [0, 50]
+    assert figures.frame_steps(50, 1) == [50]
     for epochs, frames in ((12, 4), (1000, 30), (9, 9)):
-        chosen = playground.frame_epochs(epochs, frames)
+        chosen = figures.frame_steps(epochs, frames)
         assert len(chosen) == min(frames, epochs + 1) and chosen[-1] == epochs
         assert chosen == sorted(set(chosen))
 
@@ -364,13 +405,18 @@ def test_flags_win_over_the_link_and_the_links_seed_is_hashed(tmp_path, capsys):
     result = playground.main(["--logdir", str(tmp_path), "--epochs", "2", "--frames", "1",
                               "--url", url, "--activation", "sigmoid"])
     s = result["settings"]
-    assert (s["dataset"], s["activation"], s["networkShape"]) == ("xor", "sigmoid", [3])
-    assert s["features"] == ["x", "y", "xTimesY"]
-    assert result["seed"] == pg.seed_from_text("0.59624")
+    assert (s.dataset, s.activation, s.network_shape) == ("xor", "sigmoid", (3,))
+    assert s.features == ("x", "y", "xTimesY")
+    assert result["seed"] == link.seed_from_text("0.59624")
     assert result["ignored"] == ["discretize", "sinX_hide"]
     out = capsys.readouterr().out
     assert "ignored (they change only the Playground's page): discretize, sinX_hide" in out
     assert "seed '0.59624' -> --seed" in out and "seed=0.59624" in result["link"]
+    recorded = json.loads((Path(result["run_dir"]) / "flags.json").read_text())
+    assert (recorded["dataset"], recorded["activation"], recorded["network_shape"]) == \
+        ("xor", "sigmoid", [3])
+    assert (recorded["seed"], recorded["seed_text"]) == (result["seed"], "0.59624")
+    assert Path(result["run_dir"]).name.endswith("-xor")           # named after the dataset
     result = playground.main(["--logdir", str(tmp_path), "--epochs", "1", "--frames", "1",
                               "--url", url, "--seed", "7"])
     assert result["seed"] == 7
@@ -468,6 +514,19 @@ def test_figures_colour_scale_and_heatmap():
     assert image.get_clim() == (-1.0, 1.0) and ax.get_xlim() == (-6, 6)
     assert len(ax.collections) == 1                                  # the points
     assert figures.png_size(figures.png(fig)) == (300, 300)
+
+
+def test_figures_of_the_playground_network_one_thumbnail_per_neuron_one_line_per_weight():
+    maps = [np.zeros((5, 5, 2)), np.zeros((5, 5, 3)), np.ones((5, 5, 1))]
+    weights = [np.full((2, 3), 2.0), np.full((3, 1), -0.5)]
+    fig = figures.playground_network(maps, weights, ["x1", "x2"], pg.COLOURS, "epoch 3")
+    ax = fig.axes[0]
+    assert len(ax.images) == 2 + 3 + 1 and len(ax.lines) == 2 * 3 + 3 * 1
+    assert ax.lines[0].get_linewidth() > ax.lines[-1].get_linewidth()    # |2| wider than |0.5|
+    assert ax.get_title() == "epoch 3"
+    fig = figures.playground_heatmap(np.zeros((4, 4)), pg.RADIUS, pg.COLOURS,
+                                     np.array([[1.0, 2.0]]), np.array([1.0]), "black", "t")
+    assert fig.axes[0].get_xlim() == (-6, 6) and len(fig.axes) == 2       # and its colour bar
 
 
 # -- the claims (slow: a few hundred epochs each) ------------------------------------------

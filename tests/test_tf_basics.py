@@ -1,4 +1,4 @@
-"""The "Tensorflow: uma introdução" lesson: graph shapes, what a session returns, its logs."""
+"""Lesson tf_basics ("Tensorflow: uma introdução"): graph shapes, what a session returns, its logs."""
 
 import contextlib
 import io
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import static_shapes
 
 from lessons import tf_basics as lesson
 from tfgraph import new_graph, tf
@@ -27,9 +28,9 @@ def test_graph_shapes_without_running():
     graph = new_graph(0)
     with graph.as_default():
         net = lesson.build_graph()
-    shapes = {name: t.shape.as_list() for name, t in net._asdict().items() if name != "summaries"}
-    assert shapes == {"a": [], "b": [2], "x": [None, 3], "w": [3, 2], "y": [None, 2],
-                      "batch_shape": [2], "words": [3], "positive": [None, 2]}
+    assert static_shapes(net, skip=("summaries",)) == {
+        "a": [], "b": [2], "x": [None, 3], "w": [3, 2], "y": [None, 2], "batch_shape": [2],
+        "words": [3], "positive": [None, 2]}
     dtypes = {name: t.dtype for name, t in net._asdict().items()}
     assert dtypes == {"a": tf.int32, "b": tf.float32, "x": tf.float32, "w": tf.float32,
                       "y": tf.float32, "batch_shape": tf.int32, "words": tf.string,

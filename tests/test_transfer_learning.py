@@ -1,23 +1,22 @@
 """Lesson transfer_learning: which layers each variant restores and trains, that frozen
-layers stay frozen and cost less arithmetic, bad --from values, and (slow) the comparison
-on full MNIST."""
+layers stay frozen and cost less arithmetic, the base it trains through going_deep's graph
+functions, bad --from values, and (slow) the comparison on full MNIST. (The few images of
+each digit, tfgraph.data.digits: tests/test_data_digits.py; the conclusions' wording,
+tfgraph.transfer: tests/test_tfgraph_transfer.py.)"""
 
+import ast
 import json
-import os
-import subprocess
-import sys
 from argparse import Namespace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import REPO_ROOT, assert_one_line_error, lesson_process
 from lessons import going_deep, transfer_learning as lesson
-from tfgraph import new_graph, tf
-from tfgraph.data.mnist import Split
+from tfgraph import counts, new_graph, tf
+from tfgraph.data.mnist import Mnist, Split
 from tfgraph.support.errors import UserError
-
-ROOT = Path(__file__).resolve().parent.parent
 CONV = [f"conv{b}_{i}/{v}" for b in (1, 2, 3) for i in (1, 2) for v in ("weights", "biases")]
 FC4, FC5 = ["fc4/weights", "fc4/biases"], ["fc5/weights", "fc5/biases"]
 
@@ -41,8 +40,8 @@ def test_each_variant_restores_and_trains_its_layers(variant, restored, trained,
     assert all(net.restored[name].op.name == ("base/" if name.startswith("conv") else "head/")
                + name for name in restored)
     assert sorted(lesson.checkpoint_name(v) for v in net.trained) == sorted(trained)
-    assert lesson.parameters(net.all_variables) == 146_293       # fc5: 128 x 5 + 5
-    assert lesson.parameters(net.trained) == after
+    assert counts.parameters(net.all_variables) == 146_293       # fc5: 128 x 5 + 5
+    assert counts.parameters(net.trained) == after
     assert net.logits.shape.as_list() == [None, 5] and net.targets.shape.as_list() == [None, 5]
     assert (net.restorer is None) == (variant == "scratch")
     # No backward pass through a frozen convolution: its gradient ops are never built.
@@ -136,13 +135,9 @@ def test_bad_from_is_one_line_exit_2_and_writes_nothing(tmp_path, make, words):
         if make == "saw_new_digits":
             (run / "checkpoints" / "checkpoint").write_text('model_checkpoint_path: "x"\n')
     before = sorted(tmp_path.rglob("*"))
-    proc = subprocess.run([sys.executable, "-m", "lessons.transfer_learning", "--logdir",
-                           str(tmp_path), "--from", run.name], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "TFGRAPH_OFFLINE": "1"})
-    assert proc.returncode == 2, proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
-    assert all(word in lines[0] for word in words), lines[0]
+    proc = lesson_process("transfer_learning", "--logdir", str(tmp_path), "--from", run.name,
+                          timeout=120)
+    assert_one_line_error(proc, *words)
     assert sorted(tmp_path.rglob("*")) == before, "nothing written"
 
 
@@ -166,23 +161,46 @@ def test_a_checkpoint_whose_layers_do_not_fit_is_refused_before_anything_is_writ
     (["--steps", "-1"], ["--steps"]),
 ])
 def test_bad_flags_are_one_line_and_exit_2(tmp_path, flags, words):
-    proc = subprocess.run([sys.executable, "-m", "lessons.transfer_learning", "--logdir",
-                           str(tmp_path), *flags], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
-    assert proc.returncode == 2
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and all(word in lines[0] for word in words), proc.stderr
+    proc = lesson_process("transfer_learning", "--logdir", str(tmp_path), *flags, timeout=120)
+    assert_one_line_error(proc, *words)
     assert not list(tmp_path.rglob("*"))
 
 
-def test_few_images_picks_n_of_each_new_digit_and_says_when_there_are_too_few():
-    labels = np.arange(100) % 10
-    split = Split(np.zeros((100, 784), np.float32), labels)
-    few = lesson.few_images(split, lesson.NEW_DIGITS, 3, seed=0)
-    assert sorted(few.labels) == sorted([5, 6, 7, 8, 9] * 3)
-    assert np.array_equal(few.labels, lesson.few_images(split, lesson.NEW_DIGITS, 3, 0).labels)
-    with pytest.raises(UserError, match="only 10 training images of the digit 5"):
-        lesson.few_images(split, lesson.NEW_DIGITS, 11, seed=0)
+# -- the base: going_deep's network, through its graph functions ------------------------------
+
+def test_the_base_is_going_deeps_network_on_digits_0_to_4_in_its_own_folder(tmp_path):
+    rng = np.random.default_rng(0)
+
+    def split(n):
+        return Split(rng.random((n, 784), dtype=np.float32), np.arange(n) % 10)
+    data = Mnist(split(120), split(20), split(40), (28, 28), "random digits")
+    args = Namespace(lesson="transfer_learning", logdir=tmp_path, run_name=None, seed=0,
+                     epochs=1, batch_size=50, learning_rate=0.001, summary_every=1)
+    base = lesson.train_base(args, data, tmp_path / "run" / "base")
+    assert base.digits == lesson.BASE_DIGITS and base.channels == going_deep.CHANNELS
+    assert base.result["steps"] == 2                    # 60 digits 0-4, batch 50
+    assert Path(base.checkpoint).name == "model.ckpt-2"
+    saved = dict(tf.train.list_variables(base.checkpoint))
+    assert saved["conv1_1/weights"] == [3, 3, 1, going_deep.CHANNELS] and "fc5/weights" in saved
+    # its flags.json says what it is, as a going_deep run's does (what --from reads)
+    flags = json.loads((tmp_path / "run" / "base" / "flags.json").read_text())
+    assert flags["digits"] == [0, 1, 2, 3, 4] and flags["channels"] == going_deep.CHANNELS
+    assert {p.name for p in (tmp_path / "run" / "base").iterdir()} >= {
+        "train", "validation", "test", "checkpoints"}
+
+
+def test_it_uses_going_deep_only_for_its_network():
+    """Lessons import lessons only for the network they taught: never another lesson's main,
+    parser or flags (transfer_learning once parsed going_deep's command line for its base)."""
+    tree = ast.parse((REPO_ROOT / "lessons" / "transfer_learning.py").read_text())
+    used = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name) and node.value.id == "going_deep"}
+    assert used <= {"build_graph", "conv_blocks", "dense_layers", "CHANNELS", "LESSON"}, used
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+             and node.func.value.id == "going_deep"]
+    assert calls and all(len(call.args) <= 1 for call in calls), \
+        "going_deep's graph functions take their settings as keyword arguments"
 
 
 # -- slow: the lesson's own claims --------------------------------------------------------------

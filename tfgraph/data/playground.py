@@ -1,31 +1,25 @@
-"""The TensorFlow Playground's data: its six datasets, its input features, its settings.
+"""The TensorFlow Playground's data: its six datasets and its input features.
 
 The Playground (playground.tensorflow.org, source: github.com/tensorflow/playground) trains a
 small network in the browser on points of the plane. This module makes the same data in
 numpy, following the Playground's `src/dataset.ts` (which points, which radii, which noise)
-and `src/state.ts` (the settings a Playground link carries after its `#`):
+and the input neurons of `src/playground.ts`; its settings, the link after the page's `#`
+(`src/state.ts`), are `tfgraph.data.playground_link`:
 
     data = make_data("xor", noise=0, perc_train=50, seed=7)   # 250 train + 250 test points
     data.train.points   # float32 [250, 2]: (x1, x2), both within [-6, 6]
     data.train.labels   # float32 [250]: +1 (blue) or -1 (orange); a number for regression
 
-    settings = parse_url("https://playground.tensorflow.org/#dataset=xor&networkShape=4")
-
 Same distribution, not the same points: the Playground draws from `seedrandom`'s generator
-seeded by a text, this module from numpy's seeded by a number (`seed_from_text` maps the
-Playground's text to a number, always the same one).
+seeded by a text, this module from numpy's seeded by a number (`playground_link.seed_from_text`
+maps the Playground's text to a number, always the same one).
 Introduced in lesson `playground`.
 """
 
-import difflib
-import hashlib
 import math
-import urllib.parse
 from typing import NamedTuple
 
 import numpy as np
-
-from tfgraph.support.errors import UserError
 
 RADIUS = 6.0                    # the heatmap's plane: x1 and x2 from -6 to 6
 SAMPLES = {"classification": 500, "regression": 1200}
@@ -217,187 +211,3 @@ def grid(density=100, radius=RADIUS):
     ticks = np.linspace(-radius, radius, density, dtype=np.float32)
     x1, x2 = np.meshgrid(ticks, ticks[::-1])
     return np.stack([x1.ravel(), x2.ravel()], axis=1)
-
-
-# -- the settings (state.ts): a Playground link's "#key=value&..." --------------------------
-
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
-REGULARIZATIONS = ("none", "L1", "L2")
-PROBLEMS = ("classification", "regression")
-NOISE_MAX = 80          # the Playground's page accepts up to 80 from a link, 50 on its slider
-MAX_NEURONS, MAX_LAYERS = 8, 6   # what the page's + and - buttons allow (and its picture holds)
-
-# The Playground's own defaults (state.ts), under its own names.
-DEFAULTS = {
-    "activation": "tanh", "regularization": "none", "batchSize": 10, "dataset": "circle",
-    "regDataset": "reg-plane", "learningRate": 0.03, "regularizationRate": 0.0, "noise": 0.0,
-    "networkShape": [4, 2], "percTrainData": 50.0, "problem": "classification",
-    "initZero": False, "features": ["x", "y"],
-}
-# Keys that only change the page (what is drawn, which text or controls show): read (any
-# value, as the page takes any text but "false" as true) and without effect on training.
-DISPLAY_ONLY = ("showTestData", "discretize", "collectStats", "tutorial", "hideText")
-KEYS = ("activation", "regularization", "batchSize", "dataset", "regDataset", "learningRate",
-        "regularizationRate", "noise", "networkShape", "seed", "showTestData", "discretize",
-        "percTrainData", "x", "y", "xTimesY", "xSquared", "ySquared", "cosX", "sinX", "cosY",
-        "sinY", "collectStats", "tutorial", "problem", "initZero", "hideText")
-HIDE_SUFFIX = "_hide"   # e.g. activation_hide=true hides that control in a classroom link
-
-
-class LinkError(UserError):
-    """A Playground link with a key or a value this lesson cannot use."""
-
-
-def _number(key, text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise LinkError(f"{key}={text}: expected a number") from None
-    if not math.isfinite(value):
-        raise LinkError(f"{key}={text}: expected a finite number")
-    return value
-
-
-def _choice(key, text, choices):
-    if text not in choices:
-        raise LinkError(f"{key}={text}: the Playground knows {', '.join(choices)}")
-    return text
-
-
-def check_value(key, value):
-    """A setting's value checked as this lesson needs it; raises LinkError (a UserError)."""
-    if key == "batchSize":
-        if value != int(value) or value < 1:
-            raise LinkError(f"batchSize={value:g}: expected a whole number of points >= 1")
-        return int(value)
-    if key == "learningRate" and not value > 0:
-        raise LinkError(f"learningRate={value:g}: must be greater than 0")
-    if key == "regularizationRate" and value < 0:
-        raise LinkError(f"regularizationRate={value:g}: must be 0 or more")
-    if key == "noise" and not 0 <= value <= NOISE_MAX:
-        raise LinkError(f"noise={value:g}: a percentage from 0 to {NOISE_MAX}")
-    if key == "percTrainData" and not 0 < value < 100:
-        raise LinkError(f"percTrainData={value:g}: a percentage between 0 and 100 "
-                        f"(both the training and the test points must exist)")
-    if key == "networkShape" and any(n != int(n) or n < 1 for n in value):
-        raise LinkError(f"networkShape={','.join(f'{n:g}' for n in value)}: expected "
-                        f"neurons per hidden layer, whole numbers >= 1 (nothing = no hidden layer)")
-    if key == "networkShape" and (len(value) > MAX_LAYERS or max(value, default=0) > MAX_NEURONS):
-        raise LinkError(f"networkShape={','.join(f'{n:g}' for n in value)}: at most "
-                        f"{MAX_LAYERS} hidden layers of at most {MAX_NEURONS} neurons, as on the "
-                        f"Playground's page")
-    if key == "networkShape":
-        return [int(n) for n in value]
-    return value
-
-
-def url_fragment(url):
-    """The `key=value&...` part of a Playground link (after its `#`); a bare fragment too."""
-    url = url.strip()
-    if "#" in url:
-        return url.split("#", 1)[1]
-    if "=" in url and "://" not in url and "/" not in url.split("=", 1)[0]:
-        return url
-    raise LinkError(f"the link {url!r} has no '#...' part: copy the address from the "
-                    f"Playground's page after changing a setting (it writes them after '#')")
-
-
-def parse_url(url):
-    """See `_parse_url`; a problem is named as the link's: "in the link, noise=90: ..."."""
-    try:
-        return _parse_url(url)
-    except LinkError as e:
-        message = str(e)
-        raise LinkError(message if message.startswith("the link") else f"in the link, {message}")\
-            from None
-
-
-def _parse_url(url):
-    """Read a Playground link the way its page does (state.ts), strictly.
-
-    Returns (settings, ignored, seed): settings {key: value} for the keys the link carries
-    that change training (keys as in DEFAULTS; the features as "features": [keys]), ignored
-    [the display-only and *_hide keys it carries], seed: its text or None.
-    Like the page: an empty value is an absent key, a boolean is true unless it reads
-    "false", the features switched on are those of the link, others keep their defaults.
-    Unlike the page, which silently keeps its default, a key it does not know or a value it
-    cannot use raises LinkError naming it.
-    """
-    pairs = {}
-    for piece in url_fragment(url).split("&"):
-        if not piece:
-            continue
-        key, _, value = piece.partition("=")
-        key, value = urllib.parse.unquote(key), urllib.parse.unquote(value)
-        if key not in KEYS and not (key.endswith(HIDE_SUFFIX) and len(key) > len(HIDE_SUFFIX)):
-            close = difflib.get_close_matches(key, KEYS, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise LinkError(f"the link's key {key!r} is not one of the Playground's settings "
-                            f"({hint}they are {', '.join(KEYS)}, and names ending in "
-                            f"{HIDE_SUFFIX})")
-        pairs[key] = value                  # a repeated key: the last one counts, as there
-    settings, ignored, seed = {}, [], None
-    features = {f.key: f.key in DEFAULTS["features"] for f in FEATURES}
-    for key, value in pairs.items():
-        if key.endswith(HIDE_SUFFIX) or key in DISPLAY_ONLY:
-            ignored.append(key)
-            continue
-        if key == "networkShape":           # present, even empty, means "these layers"
-            text = value.strip()
-            try:
-                numbers = [] if text == "" else [float(t) for t in text.split(",")]
-            except ValueError:
-                raise LinkError(f"networkShape={value}: expected neurons per hidden layer, "
-                                f"whole numbers >= 1 separated by commas") from None
-            settings[key] = check_value(key, numbers)
-            continue
-        if value.strip() == "":
-            continue                        # an empty value: the key is absent
-        if key in features:
-            features[key] = value != "false"
-        elif key == "seed":
-            seed = value
-        elif key == "activation":
-            settings[key] = _choice(key, value, ACTIVATIONS)
-        elif key == "regularization":
-            settings[key] = _choice(key, value, REGULARIZATIONS)
-        elif key == "dataset":
-            settings[key] = _choice(key, value, tuple(DATASETS))
-        elif key == "regDataset":
-            settings[key] = _choice(key, value, tuple(REG_DATASETS))
-        elif key == "problem":
-            settings[key] = _choice(key, value, PROBLEMS)
-        elif key == "initZero":
-            settings[key] = value != "false"
-        else:                               # the numbers
-            settings[key] = check_value(key, _number(key, value))
-    if any(f.key in pairs and pairs[f.key].strip() for f in FEATURES):
-        settings["features"] = [f.key for f in FEATURES if features[f.key]]
-    return settings, ignored, seed
-
-
-def seed_from_text(text):
-    """The Playground's seed is a text ("0.59624"): the same text always gives the same
-    number, the first 31 bits of its SHA-256."""
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
-
-
-def to_url(settings, seed):
-    """A Playground link for these settings (keys as in DEFAULTS), in the page's own order."""
-    on = set(settings["features"])
-    values = {**{k: settings[k] for k in DEFAULTS if k != "features"}, "seed": seed,
-              **{f.key: f.key in on for f in FEATURES}}
-    parts = []
-    for key in KEYS:
-        if key not in values:
-            continue
-        value = values[key]
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        elif isinstance(value, list):
-            value = ",".join(str(v) for v in value)
-        elif isinstance(value, float):
-            value = f"{value:g}"
-        parts.append(f"{key}={value}")
-    return "https://playground.tensorflow.org/#" + "&".join(parts)

@@ -29,7 +29,7 @@ def default_logdir():
     """
     if os.environ.get(LOGDIR_ENV):
         return Path(os.environ[LOGDIR_ENV]).expanduser().resolve()
-    project = Path(__file__).resolve().parent.parent
+    project = Path(__file__).resolve().parents[2]          # tfgraph/support/cli.py
     if (project / "setup.cfg").is_file() and (project / "lessons").is_dir():
         return project / "logs"
     return Path.cwd() / "logs"
@@ -174,7 +174,9 @@ def parse(p, argv=None):
         args.logdir = default_logdir()
     args.logdir = Path(args.logdir).expanduser().resolve()
     if getattr(args, "data_dir", None):
-        args.data_dir = Path(args.data_dir).expanduser().resolve()
+        # Absolute, but as typed: a symbolic link is kept, not resolved, so flags.json and
+        # "Resuming ... with its own flags" show the path the learner recognises.
+        args.data_dir = Path(os.path.abspath(Path(args.data_dir).expanduser()))
     if getattr(args, "resume", None):
         _take_the_runs_flags(p, argv, args)
     _check_writable(args.logdir / args.lesson)  # fail now, not after minutes of training
@@ -223,7 +225,7 @@ def _take_the_runs_flags(p, argv, args):
 def _check_writable(folder):
     """Fail now if runs cannot be written under `folder`, creating nothing: a start that
     fails later (no data, say) must not leave empty folders behind. The folder itself is
-    made by the run that needs it (`tfgraph.runs.new_run_dir`)."""
+    made by the run that needs it (`tfgraph.support.runs.new_run_dir`)."""
     existing = folder
     while not existing.exists() and existing.parent != existing:
         existing = existing.parent             # the deepest part of the path there already

@@ -1,25 +1,34 @@
-"""A TensorFlow cluster as processes: the `--cluster` flag, free ports, starting every task on
-this machine, streaming their output, bounded waits, and never leaving a process behind.
+"""A TensorFlow cluster as processes: the cluster's flags, free ports, the launcher that
+starts every task on this machine, streaming their output, bounded waits, and never leaving
+a process behind.
 
 TensorFlow's distributed runtime (lesson `distributed`) runs one process per *task*: the
 parameter servers (job `ps`) hold the variables, the workers (job `worker`) compute. On a
-real cluster each task is started by hand on its own machine; on one machine
-`LocalCluster` starts them all:
+real cluster each task is started by hand on its own machine, with `--cluster`,
+`--job-name` and `--task-index`; on one machine `launch` starts them all, each with the
+lesson's own command line, unchanged, plus those three flags, so every flag the learner
+typed reaches every task (there is one list of flags, the lesson's parser):
 
-    with LocalCluster(command, workers=2) as cluster:   # ps:0, worker:0, worker:1
-        outcome = cluster.wait()                        # the chief's result, who died
+    if not cluster.is_task(args):
+        return cluster.launch("lessons.distributed", argv, args.workers, "asynchronous SGD")
 
-Every task runs in its own process session, so the terminal's Ctrl-C reaches only the
-launcher, which then stops the tasks in order (the chief first, so it can save a
-checkpoint); a task also dies with its launcher (Linux's parent-death signal), so not even
-a `kill -9` of the launcher leaves one running. Tasks talk back to the launcher through
-marked lines on their standard output (`emit`), and the launcher talks to the chief
-through its standard input (`Task.tell`, `listen`).
+`LocalCluster` does the work: every task runs in its own process session, so the
+terminal's Ctrl-C reaches only the launcher, which then stops the tasks in order (the chief
+first, so it can save a checkpoint); a task also dies with its launcher (Linux's
+parent-death signal), so not even a `kill -9` of the launcher leaves one running. Tasks talk
+back to the launcher through marked lines on their standard output (`emit`), and the
+launcher talks to the chief through its standard input (`Task.tell`, `listen`). What a task
+does inside, with TensorFlow, is `tfgraph.support.replicas`'s.
 
 Nothing here imports TensorFlow.
 """
 
+import argparse
+import contextlib
 import ctypes
+import functools
+import importlib.util
+import io
 import json
 import os
 import signal
@@ -28,8 +37,12 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
+from argparse import Namespace
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from tfgraph.support import cli
 from tfgraph.support.errors import UserError
 
 JOBS = ("ps", "worker")
@@ -38,6 +51,10 @@ PARENT_ENV = "TFGRAPH_CLUSTER_PARENT"
 STOP_SECONDS = 10       # a task asked to stop gets this long before SIGKILL
 CHIEF_STOP_SECONDS = 30  # the chief, interrupted, saves a checkpoint first
 FINISH_SECONDS = 30     # after the chief's result, the other workers get this long to end
+MAX_WORKERS = 16        # processes the launcher starts on one machine, at most
+# The flags that say which task a process is and how long it waits for the others: not the
+# experiment, so not in a run's flags.json (a resumed run gets new ports, a new --cluster).
+TASK_FLAGS = ("cluster", "job_name", "task_index", "startup_timeout")
 
 
 class TaskDied(UserError):
@@ -46,7 +63,7 @@ class TaskDied(UserError):
     exit_code = 1
 
 
-# -- the --cluster flag ----------------------------------------------------------------------
+# -- the cluster's flags: which task this process is ---------------------------------------
 
 def parse_address(text):
     """"host:port" -> ("host", port); raises ValueError with a reason."""
@@ -60,7 +77,6 @@ def parse_address(text):
 
 def job_flag(text):
     """An argparse type for one item of `--cluster`: "worker=HOST:PORT,HOST:PORT"."""
-    import argparse
     job, sep, addresses = text.partition("=")
     if not sep or job not in JOBS:
         raise argparse.ArgumentTypeError(
@@ -101,6 +117,69 @@ def cluster_spec(items):
 def spec_flag(spec):
     """{"ps": [...], "worker": [...]} -> the `--cluster` words that give it back."""
     return [f"{job}={','.join(spec[job])}" for job in JOBS]
+
+
+def add_flags(p, workers, startup_timeout):
+    """The flags of a lesson that runs as a cluster, in an argument group it may add to:
+    `--workers` (how many the launcher starts here), `--cluster`, `--job-name` and
+    `--task-index` (this process is one task, as on its own machine), `--startup-timeout`.
+    Introduced by lesson distributed."""
+    g = p.add_argument_group("the cluster")
+    g.add_argument("--workers", type=cli.positive_int, default=workers, metavar="N",
+                   help="workers to start on this machine, besides one parameter server "
+                        "(default: %(default)s)")
+    g.add_argument("--cluster", nargs="+", type=job_flag, default=None,
+                   metavar="JOB=HOST:PORT[,HOST:PORT]",
+                   help="every task's address, e.g. ps=a:2222 worker=b:2222,c:2222; with "
+                        "--job-name and --task-index this process runs one task of it")
+    g.add_argument("--job-name", choices=JOBS, default=None,
+                   help="the job of this process's task (with --cluster)")
+    g.add_argument("--task-index", type=cli.non_negative_int, default=None, metavar="N",
+                   help="the task's number in its job, from 0 (with --cluster); worker 0 is "
+                        "the chief")
+    g.add_argument("--startup-timeout", type=cli.positive_float, default=startup_timeout,
+                   metavar="SECONDS",
+                   help="how long a task waits for the parameter server, and a worker for "
+                        "the chief, before giving up (default: %(default)s)")
+    return g
+
+
+def parse(p, argv=None):
+    """`cli.parse`, but quiet in a task started by the launcher: the launcher parsed the same
+    command line and has already said which flags `--resume` took from the run."""
+    if not started_by_launcher():
+        return cli.parse(p, argv)
+    with contextlib.redirect_stdout(io.StringIO()):
+        return cli.parse(p, argv)
+
+
+def is_task(args):
+    """Whether these flags make this process one task (else: the launcher of them all)."""
+    return bool(args.cluster) or args.job_name is not None or args.task_index is not None
+
+
+def task_spec(args):
+    """--cluster, --job-name, --task-index checked together: the cluster as a dict."""
+    if not args.cluster:
+        raise UserError("--job-name and --task-index need --cluster (the address of every "
+                        "task); without all three the lesson starts a whole cluster here")
+    spec = cluster_spec(args.cluster)
+    if args.job_name is None or args.task_index is None:
+        raise UserError("with --cluster, say which task this process is: --job-name "
+                        "ps|worker --task-index N")
+    count = len(spec[args.job_name])
+    if args.task_index >= count:
+        raise UserError(f"--task-index {args.task_index} is outside the job "
+                        f"{args.job_name}: --cluster gives it {count} task(s), numbered 0 to "
+                        f"{count - 1}")
+    return spec
+
+
+def experiment(args, spec):
+    """The flags that define the experiment, for the run's flags.json (what `--resume`
+    takes back and checks): every flag but TASK_FLAGS, `workers` as many as `spec` has."""
+    kept = {k: v for k, v in vars(args).items() if k not in TASK_FLAGS}
+    return Namespace(**{**kept, "workers": len(spec["worker"])})
 
 
 # -- ports -------------------------------------------------------------------------------------
@@ -482,3 +561,63 @@ class LocalCluster:
                     stream.close()
                 except (OSError, ValueError):
                     pass
+
+
+def task_command(module, argv, job, index, spec):
+    """How the launcher starts one task: `python -m module`, the lesson's own command line
+    `argv` unchanged, then the cluster and which task of it this one is."""
+    return [sys.executable, "-m", module, *argv, "--cluster", *spec_flag(spec),
+            "--job-name", job, "--task-index", str(index)]
+
+
+def launch(module, argv, workers, mode):
+    """Start one ps and `workers` workers of lesson `module` ("lessons.distributed") here,
+    each with the command line `argv` (default: this program's) plus its task; stream their
+    output, wait for the chief's result, stop everything that still runs, whatever happens.
+
+    Returns the chief's result, with "died" (the workers that ended before their work was
+    done) and "worker_results" ({"worker:i": what it reported}). mode: how the cluster
+    trains, said once ("asynchronous SGD").
+    """
+    if workers > MAX_WORKERS:
+        raise UserError(f"--workers {workers}: at most {MAX_WORKERS} processes on one "
+                        f"machine (on a real cluster, give their addresses in --cluster)")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # The tasks import the lesson as the launcher does, installed or not.
+    root = Path(importlib.util.find_spec(module).origin).resolve().parents[module.count(".")]
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(root),
+                                                       os.environ.get("PYTHONPATH")]))}
+    with LocalCluster(functools.partial(task_command, module, argv), workers=workers,
+                      error_prefix=f"python -m {module}: error: ", env=env) as local:
+        tasks = ", ".join(f"{t.name} {'(chief) ' if t is local.chief else ''}at "
+                          f"{local.spec[t.job][t.index]}" for t in local.tasks)
+        print(f"A cluster of {len(local.tasks)} processes on this machine ({mode}): {tasks}",
+              flush=True)
+        outcome = local.wait()
+    result = {**outcome.result, "died": outcome.died, "worker_results": outcome.workers}
+    for name in outcome.died:
+        print(f"\n{name} ended before its work was done: its share of the data is not fully "
+              f"trained. The chief's checkpoint and summaries are in {result['run_dir']}; "
+              f"continue with: {result['continue']}")
+    return result
+
+
+def run(main):
+    """`cli.run(main)` for a lesson whose processes are a cluster's tasks: a learner's
+    mistake is one line and exit code 2, a result with workers that "died" exit code 1, a
+    bug its traceback; and the process ends with `end_process` (a task's gRPC server
+    cannot be shut down, and would keep a normal exit waiting forever)."""
+    @functools.wraps(main)          # (its module names the program in error lines)
+    def program(argv=None):
+        if main(argv).get("died"):
+            sys.exit(1)
+
+    code = 0
+    try:
+        cli.run(program)
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    except BaseException:                   # a bug: its traceback, then out
+        traceback.print_exc()
+        code = 1
+    end_process(code)

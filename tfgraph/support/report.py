@@ -56,7 +56,7 @@ def test_accuracy(score, examples, steps=None, what="digits"):
     """The sentence every MNIST lesson ends with: "Test accuracy: 0.9222 on 10,000 digits
     never seen in training (loss 0.2831), after 5,500 steps".
     score: {"accuracy": float, "loss": float}; examples: the size of the test split."""
-    after = f", after {steps:,} steps" if steps is not None else ""
+    after = "" if steps is None else f", after {steps:,} step{'' if steps == 1 else 's'}"
     return (f"Test accuracy: {score['accuracy']:.4f} on {examples:,} {what} never seen in "
             f"training (loss {score['loss']:.4f}){after}")
 

@@ -6,6 +6,7 @@ folder per run is what lets a learner compare today's run with yesterday's.
 
 import errno
 import json
+import os
 import time
 from pathlib import Path
 
@@ -94,8 +95,17 @@ def read_flags(run_dir):
 
 
 def write_flags(run_dir, flags):
-    """Record a run's flags ({destination: value}, JSON-ready) in its flags.json."""
-    (Path(run_dir) / FLAGS_FILE).write_text(json.dumps(flags, indent=1))
+    """Record a run's flags ({destination: value}, JSON-ready) in its flags.json.
+
+    Written whole or not at all (a temporary file, then a rename): the tasks of a resumed
+    cluster read flags.json as they start while the chief may be rewriting it."""
+    path = Path(run_dir) / FLAGS_FILE
+    partial = path.with_name(f".{FLAGS_FILE}.{os.getpid()}")
+    try:
+        partial.write_text(json.dumps(flags, indent=1))
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def refuse_other_flags(run_dir, before, now):

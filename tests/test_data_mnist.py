@@ -1,44 +1,19 @@
-"""Tests for tfgraph.data.idx (the IDX file format) and tfgraph.data.mnist (the loader).
-
-All offline: small datasets are written into tmp_path, and the download function is replaced.
-"""
+"""tfgraph.data.mnist: finding, checking, splitting and batching MNIST; every data problem named."""
 
 import gzip
 import hashlib
 import io
-import struct
 import urllib.error
 
 import numpy as np
 import pytest
+from conftest import (MNIST_IDX_NAMES, assert_one_line_error, error_of, lesson_process,
+                      make_images, make_labels, write_mnist_idx)
 
 from tfgraph.data import mnist
 from tfgraph.data.idx import IMAGES_MAGIC, LABELS_MAGIC, read_idx, write_idx
 from tfgraph.data.mnist import ENV_VAR, Split, batches, load_mnist, one_hot
 from tfgraph.support.errors import UserError
-
-NAMES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
-
-
-# --- helpers ------------------------------------------------------------------------------
-
-
-def make_images(n, rows=28, cols=28, seed=0):
-    return np.random.default_rng(seed).integers(0, 256, size=(n, rows, cols), dtype=np.uint8)
-
-
-def make_labels(n, offset=0):
-    return ((np.arange(n) + offset) % 10).astype(np.uint8)
-
-
-def write_idx_set(folder, n_train=100, n_test=20, suffix=".gz", rows=28, cols=28, names=NAMES):
-    """Write four IDX files; returns the arrays written, in NAMES order."""
-    folder.mkdir(parents=True, exist_ok=True)
-    arrays = (make_images(n_train, rows, cols, 1), make_labels(n_train),
-              make_images(n_test, rows, cols, 2), make_labels(n_test, 3))
-    for name, array in zip(names, arrays):
-        write_idx(folder / (name + suffix), array)
-    return arrays
 
 
 def npz_bytes(n_train=60, n_test=10):
@@ -48,19 +23,10 @@ def npz_bytes(n_train=60, n_test=10):
     return buffer.getvalue()
 
 
-def error_of(call, *args, **kwargs) -> str:
-    """The UserError message of call(...), checked to be one line."""
-    with pytest.raises(UserError) as caught:
-        call(*args, **kwargs)
-    message = str(caught.value)
-    assert "\n" not in message and message.strip() == message
-    return message
-
-
 @pytest.fixture(autouse=True)
 def offline(monkeypatch, tmp_path):
-    """No env var, a fake home (so ~/.keras is empty), and a network that fails the test if touched."""
-    monkeypatch.delenv(ENV_VAR, raising=False)
+    """A fake home (so ~/.keras is empty), and a network that fails the test if touched (the
+    TFGRAPH_ variables are cleared for every test by conftest)."""
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
 
     def no_network(url, dest, timeout):
@@ -69,93 +35,11 @@ def offline(monkeypatch, tmp_path):
     monkeypatch.setattr(mnist, "_fetch", no_network)
 
 
-# --- idx.py -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("suffix", ["", ".gz"])
-@pytest.mark.parametrize("shape", [(7,), (5, 3, 4)])
-def test_idx_round_trip(tmp_path, suffix, shape):
-    array = np.random.default_rng(0).integers(0, 256, size=shape, dtype=np.uint8)
-    path = tmp_path / ("data" + suffix)
-    write_idx(path, array)
-    back = read_idx(path)
-    assert back.dtype == np.uint8 and back.shape == shape
-    np.testing.assert_array_equal(back, array)
-    back[0] = 0  # the result is an ordinary writable array
-    assert path.read_bytes()[:2] == (b"\x1f\x8b" if suffix else b"\x00\x00")
-
-
-def test_idx_header_bytes(tmp_path):
-    write_idx(tmp_path / "labels", np.array([7, 2, 1], dtype=np.uint8))
-    assert (tmp_path / "labels").read_bytes() == b"\x00\x00\x08\x01" + b"\x00\x00\x00\x03" + b"\x07\x02\x01"
-    write_idx(tmp_path / "images", np.zeros((2, 3, 4), dtype=np.uint8))
-    assert (tmp_path / "images").read_bytes()[:16] == struct.pack(">4I", 2051, 2, 3, 4)
-
-
-def test_idx_expected_magic_and_gzip_without_gz_name(tmp_path):
-    path = tmp_path / "images-without-suffix"
-    path.write_bytes(gzip.compress(struct.pack(">4I", IMAGES_MAGIC, 1, 2, 2) + bytes(4)))
-    assert read_idx(path, expected_magic=IMAGES_MAGIC).shape == (1, 2, 2)
-
-
-def test_idx_reads_other_dtypes(tmp_path):
-    path = tmp_path / "floats"
-    path.write_bytes(struct.pack(">I I", 0x00000D01, 2) + struct.pack(">2f", 1.5, -2.0))
-    np.testing.assert_array_equal(read_idx(path), np.array([1.5, -2.0], dtype=np.float32))
-
-
-def _gz_labels(n=1000):
-    return gzip.compress(struct.pack(">II", LABELS_MAGIC, n) + bytes(make_labels(n)))
-
-
-CORRUPT_FILES = {
-    # name: (file name, bytes or None for "do not create", words the message must contain)
-    "missing": ("absent-idx1-ubyte", None, "cannot read"),
-    "gz that is not gzip": ("labels.gz", struct.pack(">II", LABELS_MAGIC, 1) + b"\x01", "not gzip"),
-    "truncated gzip": ("labels.gz", _gz_labels()[:-30], "truncated gzip"),
-    "corrupt gzip": ("labels.gz", _gz_labels()[:-8] + b"\xde\xad\xbe\xef" + _gz_labels()[-4:], "corrupt gzip"),
-    "not IDX": ("labels", b"<!DOCTYPE html><html>not found</html>",
-                "not an IDX file: expected magic number 0x000008NN"),
-    "web page": ("labels", b"<!DOCTYPE html>\n<html>not found</html>", "starts with text"),
-    "too short": ("labels", b"\x00\x00", "too short"),
-    "unsupported dtype": ("labels", struct.pack(">II", 0x00000A01, 1) + b"\x01", "unsupported IDX dtype code 0x0a"),
-    "truncated header": ("labels", struct.pack(">I", 0x00000803) + b"\x00\x00\x00\x01", "truncated header"),
-    "truncated data": ("labels", struct.pack(">II", LABELS_MAGIC, 5) + b"\x01\x02", "truncated"),
-    "extra bytes": ("labels", struct.pack(">II", LABELS_MAGIC, 2) + b"\x01\x02\x03", "1 extra bytes"),
-}
-
-
-@pytest.mark.parametrize("case", CORRUPT_FILES, ids=list(CORRUPT_FILES))
-def test_idx_errors_name_file_and_problem(tmp_path, case):
-    name, content, words = CORRUPT_FILES[case]
-    path = tmp_path / name
-    if content is not None:
-        path.write_bytes(content)
-    message = error_of(read_idx, path)
-    assert str(path) in message and words in message
-
-
-def test_idx_error_for_a_folder(tmp_path):
-    assert "cannot read" in error_of(read_idx, tmp_path)
-
-
-def test_idx_wrong_magic_says_expected_and_found(tmp_path):
-    path = tmp_path / "train-labels-idx1-ubyte"
-    write_idx(path, make_labels(4))
-    message = error_of(read_idx, path, expected_magic=IMAGES_MAGIC)
-    assert str(path) in message and "expected 0x00000803" in message and "found 0x00000801" in message
-
-
-def test_idx_write_rejects_wrong_dtype_and_dims(tmp_path):
-    assert "uint8" in error_of(write_idx, tmp_path / "x", np.zeros((2, 3, 3), dtype=np.float32))
-    assert "shape (2, 3)" in error_of(write_idx, tmp_path / "x", np.zeros((2, 3), dtype=np.uint8))
-
-
-# --- mnist.py: loading from a folder ------------------------------------------------------
+# --- loading from a folder ----------------------------------------------------------------
 
 
 def test_four_idx_files_load_with_shapes_scaling_and_splits(tmp_path):
-    train_images, train_labels, test_images, test_labels = write_idx_set(tmp_path / "d", n_train=100, n_test=20)
+    train_images, train_labels, test_images, test_labels = write_mnist_idx(tmp_path / "d", n_train=100, n_test=20)
     data = load_mnist(tmp_path / "d")
 
     assert data.image_shape == (28, 28)
@@ -174,14 +58,14 @@ def test_four_idx_files_load_with_shapes_scaling_and_splits(tmp_path):
 
 @pytest.mark.parametrize("dotted", [False, True])
 def test_raw_and_dotted_file_names_load(tmp_path, dotted):
-    names = tuple(name.replace("-idx", ".idx") for name in NAMES) if dotted else NAMES
-    write_idx_set(tmp_path, n_train=30, n_test=5, suffix="", names=names)
+    names = tuple(name.replace("-idx", ".idx") for name in MNIST_IDX_NAMES) if dotted else MNIST_IDX_NAMES
+    write_mnist_idx(tmp_path, n_train=30, n_test=5, suffix="", names=names)
     data = load_mnist(str(tmp_path))
     assert (len(data.train), len(data.validation), len(data.test)) == (27, 3, 5)
 
 
 def test_validation_size_and_train_size(tmp_path):
-    write_idx_set(tmp_path, n_train=100, n_test=20)
+    write_mnist_idx(tmp_path, n_train=100, n_test=20)
     data = load_mnist(tmp_path, validation_size=30, train_size=25)
     assert (len(data.train), len(data.validation), len(data.test)) == (25, 30, 20)
     assert "train 25 of 70" in data.source
@@ -190,7 +74,7 @@ def test_validation_size_and_train_size(tmp_path):
 
 
 def test_20x20_dataset_loads_flat(tmp_path):
-    write_idx_set(tmp_path, n_train=40, n_test=8, rows=20, cols=20)
+    write_mnist_idx(tmp_path, n_train=40, n_test=8, rows=20, cols=20)
     data = load_mnist(tmp_path)
     assert data.image_shape == (20, 20)
     assert data.train.images.shape == (36, 400) and data.test.images.shape == (8, 400)
@@ -218,8 +102,8 @@ def test_npz_in_folder_loads(tmp_path):
 
 
 def test_env_var_is_honoured_and_data_dir_wins(tmp_path, monkeypatch):
-    write_idx_set(tmp_path / "env", n_train=50, n_test=7)
-    write_idx_set(tmp_path / "arg", n_train=20, n_test=3)
+    write_mnist_idx(tmp_path / "env", n_train=50, n_test=7)
+    write_mnist_idx(tmp_path / "arg", n_train=20, n_test=3)
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "env"))
     assert len(load_mnist().test) == 7
     assert len(load_mnist(tmp_path / "arg").test) == 3
@@ -228,7 +112,7 @@ def test_env_var_is_honoured_and_data_dir_wins(tmp_path, monkeypatch):
     assert ENV_VAR in message and str(tmp_path / "nowhere") in message and "does not exist" in message
 
 
-# --- mnist.py: folder and file errors -----------------------------------------------------
+# --- folder and file errors ---------------------------------------------------------------
 
 
 def test_missing_folder_and_file_instead_of_folder(tmp_path):
@@ -242,18 +126,18 @@ def test_empty_folder_lists_expected_files(tmp_path):
     (tmp_path / "notes.txt").write_text("x")
     message = error_of(load_mnist, tmp_path)
     assert str(tmp_path) in message and "mnist.npz" in message and "notes.txt" in message
-    assert all(name in message for name in NAMES)
+    assert all(name in message for name in MNIST_IDX_NAMES)
 
 
 def test_partial_folder_names_missing_files(tmp_path):
-    write_idx_set(tmp_path)
+    write_mnist_idx(tmp_path)
     (tmp_path / "train-labels-idx1-ubyte.gz").unlink()
     message = error_of(load_mnist, tmp_path)
     assert "missing train-labels-idx1-ubyte" in message and "train-images-idx3-ubyte.gz" in message
 
 
 def test_count_mismatch_names_both_files_and_counts(tmp_path):
-    write_idx_set(tmp_path, n_train=100)
+    write_mnist_idx(tmp_path, n_train=100)
     write_idx(tmp_path / "train-labels-idx1-ubyte.gz", make_labels(99))
     message = error_of(load_mnist, tmp_path)
     assert "train-images-idx3-ubyte.gz has 100 images" in message
@@ -261,7 +145,7 @@ def test_count_mismatch_names_both_files_and_counts(tmp_path):
 
 
 def test_label_out_of_range_names_file_and_value(tmp_path):
-    write_idx_set(tmp_path, n_test=20)
+    write_mnist_idx(tmp_path, n_test=20)
     labels = make_labels(20)
     labels[5] = 11
     write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", labels)
@@ -270,20 +154,20 @@ def test_label_out_of_range_names_file_and_value(tmp_path):
 
 
 def test_train_and_test_image_sizes_must_match(tmp_path):
-    write_idx_set(tmp_path)
+    write_mnist_idx(tmp_path)
     write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", make_images(20, 20, 20))
     assert "28x28" in error_of(load_mnist, tmp_path) and "20x20" in error_of(load_mnist, tmp_path)
 
 
 def test_swapped_images_and_labels_report_magic(tmp_path):
-    write_idx_set(tmp_path)
+    write_mnist_idx(tmp_path)
     write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", make_labels(20))
     message = error_of(load_mnist, tmp_path)
     assert "t10k-images-idx3-ubyte.gz" in message and "0x00000803" in message and "0x00000801" in message
 
 
 def test_corrupt_gzip_in_folder_names_file(tmp_path):
-    write_idx_set(tmp_path)
+    write_mnist_idx(tmp_path)
     path = tmp_path / "train-images-idx3-ubyte.gz"
     path.write_bytes(path.read_bytes()[:100])
     message = error_of(load_mnist, tmp_path)
@@ -306,7 +190,109 @@ def test_bad_npz_files(tmp_path):
     assert "not an .npz archive" in error_of(load_mnist, tmp_path)
 
 
-# --- mnist.py: Keras cache and download ---------------------------------------------------
+# --- every data problem named by a lesson: one line, exit 2 -------------------------------
+
+
+def _missing(tmp):
+    return tmp / "nowhere"
+
+
+def _a_file(tmp):
+    (tmp / "file.txt").write_text("hello")
+    return tmp / "file.txt"
+
+
+def _empty(tmp):
+    (tmp / "empty").mkdir()
+    return tmp / "empty"
+
+
+def _wrong_files(tmp):
+    (tmp / "wrong").mkdir()
+    (tmp / "wrong" / "cats.csv").write_text("1,2,3")
+    return tmp / "wrong"
+
+
+def _half(tmp):
+    folder = tmp / "half"
+    write_mnist_idx(folder)
+    (folder / f"{MNIST_IDX_NAMES[1]}.gz").unlink()
+    return folder
+
+
+def _truncated_gzip(tmp):
+    folder = tmp / "truncated"
+    write_mnist_idx(folder)
+    path = folder / f"{MNIST_IDX_NAMES[0]}.gz"
+    path.write_bytes(path.read_bytes()[:200])
+    return folder
+
+
+def _not_gzip(tmp):
+    folder = tmp / "notgzip"
+    write_mnist_idx(folder)
+    (folder / f"{MNIST_IDX_NAMES[2]}.gz").write_bytes(b"<html>not found</html>")
+    return folder
+
+
+def _truncated_raw(tmp):
+    folder = tmp / "raw"
+    write_mnist_idx(folder)
+    raw = gzip.decompress((folder / f"{MNIST_IDX_NAMES[0]}.gz").read_bytes())
+    (folder / f"{MNIST_IDX_NAMES[0]}.gz").unlink()
+    (folder / MNIST_IDX_NAMES[0]).write_bytes(raw[:-100])
+    return folder
+
+
+def _swapped(tmp):
+    folder = tmp / "swapped"
+    write_mnist_idx(folder)
+    a, b = folder / f"{MNIST_IDX_NAMES[2]}.gz", folder / f"{MNIST_IDX_NAMES[3]}.gz"
+    data_a, data_b = a.read_bytes(), b.read_bytes()
+    a.write_bytes(data_b)
+    b.write_bytes(data_a)
+    return folder
+
+
+def _count_mismatch(tmp):
+    write_mnist_idx(tmp / "count", train_labels=make_labels(90))
+    return tmp / "count"
+
+
+def _label_out_of_range(tmp):
+    labels = make_labels(100)
+    labels[7] = 12
+    write_mnist_idx(tmp / "labels", train_labels=labels)
+    return tmp / "labels"
+
+
+def _shape_mismatch(tmp):
+    write_mnist_idx(tmp / "shapes", test_size=(20, 20))
+    return tmp / "shapes"
+
+
+@pytest.mark.parametrize("make, words", [
+    (_missing, ["does not exist"]),
+    (_a_file, ["not a folder"]),
+    (_empty, ["train-images-idx3-ubyte"]),
+    (_wrong_files, ["train-images-idx3-ubyte"]),
+    (_half, ["train-labels-idx1-ubyte"]),
+    (_truncated_gzip, ["train-images-idx3-ubyte.gz"]),
+    (_not_gzip, ["t10k-images-idx3-ubyte.gz", "gzip"]),
+    (_truncated_raw, ["train-images-idx3-ubyte", "truncated"]),
+    (_swapped, ["t10k-images-idx3-ubyte.gz", "2051"]),
+    (_count_mismatch, ["100", "90"]),
+    (_label_out_of_range, ["train-labels-idx1-ubyte.gz", "12"]),
+    (_shape_mismatch, ["28", "20"]),
+], ids=lambda v: getattr(v, "__name__", "")[1:] if callable(v) else None)
+def test_bad_data_dir(tmp_path, make, words):
+    folder = make(tmp_path)
+    proc = lesson_process("mnist_dense", "--data-dir", str(folder),
+                          "--logdir", str(tmp_path / "logs"))
+    assert_one_line_error(proc, *words)
+
+
+# --- Keras cache and download -------------------------------------------------------------
 
 
 def test_keras_cache_is_used(tmp_path):
@@ -374,7 +360,68 @@ def test_download_false_with_nothing_local(tmp_path):
     assert not (tmp_path / "mnist.npz").exists()
 
 
-# --- one_hot, Split, batches -------------------------------------------------------------
+def test_no_data_anywhere_names_the_three_ways_and_creates_nothing(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (tmp_path / "logs").mkdir()
+    proc = lesson_process("mnist_softmax", "--logdir", str(tmp_path / "logs"),
+                          env={"HOME": str(home)})
+    assert_one_line_error(proc, "--data-dir", "TFGRAPH_DATA_DIR", "download")
+    # A failed start leaves no litter: no logs/<lesson>/, no ~/.keras/datasets/
+    assert list((tmp_path / "logs").iterdir()) == []
+    assert list(home.iterdir()) == []
+
+
+def test_a_failed_download_leaves_no_folders(tmp_path, monkeypatch):
+    from tfgraph.data import mnist
+    tried = []
+
+    def no_network(url, dest, timeout):
+        tried.append(url)
+        raise OSError("Network is unreachable")
+
+    monkeypatch.delenv(mnist.OFFLINE_ENV_VAR, raising=False)
+    monkeypatch.delenv(mnist.ENV_VAR, raising=False)
+    monkeypatch.setattr(mnist, "_fetch", no_network)
+    cache = tmp_path / "home" / ".keras" / "datasets" / "mnist.npz"
+    (tmp_path / "home").mkdir()
+    with pytest.raises(UserError, match="Network is unreachable"):
+        mnist.load_mnist(cache_path=cache)
+    assert tried == [mnist.URL]                        # the download was really attempted
+    assert list((tmp_path / "home").iterdir()) == []   # and left no .keras/datasets/ behind
+
+
+def test_offline_means_no_network_call_at_all(tmp_path, monkeypatch):
+    import socket
+    import urllib.request
+    from tfgraph.data import mnist
+    calls = []
+
+    def refuse(name):
+        def call(*args, **kwargs):
+            calls.append(name)
+            raise AssertionError(f"network call {name} while {mnist.OFFLINE_ENV_VAR} is set")
+        return call
+
+    monkeypatch.setattr(mnist, "_fetch", refuse("_fetch"))
+    monkeypatch.setattr(urllib.request, "urlopen", refuse("urlopen"))
+    monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
+    monkeypatch.setattr(socket.socket, "connect", refuse("socket.connect"))
+    monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
+    monkeypatch.delenv(mnist.ENV_VAR, raising=False)
+    monkeypatch.setenv(mnist.OFFLINE_ENV_VAR, "1")
+    cache = tmp_path / "nowhere" / "mnist.npz"
+    with pytest.raises(UserError, match="downloading is turned off"):
+        mnist.load_mnist(cache_path=cache)
+    assert calls == [] and not (tmp_path / "nowhere").exists()
+    # The same call without TFGRAPH_OFFLINE does reach for the network: the guard is real.
+    monkeypatch.delenv(mnist.OFFLINE_ENV_VAR)
+    with pytest.raises(AssertionError, match="network call _fetch"):
+        mnist.load_mnist(cache_path=cache)
+    assert calls == ["_fetch"]
+
+
+# --- one_hot, Split, batches --------------------------------------------------------------
 
 
 def test_one_hot_and_split_helpers():
@@ -419,7 +466,7 @@ def test_batches_are_deterministic_per_seed_and_can_give_int_labels():
     assert "batch size" in error_of(lambda: next(batches(split, 0, np.random.default_rng(0))))
 
 
-# --- the real MNIST test set ---------------------------------------------------------------
+# --- the real MNIST test set --------------------------------------------------------------
 
 
 def test_real_mnist_test_set(shared_mnist_dir):

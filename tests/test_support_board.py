@@ -1,4 +1,4 @@
-"""Opening TensorBoard without remembering flags, and finding runs again."""
+"""tfgraph.support.board: TensorBoard opened without remembering flags, and never left running."""
 
 import json
 import os
@@ -12,12 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT as ROOT
 
-from tfgraph.support import board, cli
-from tfgraph.support.errors import UserError
-from tfgraph.support.runs import find_run, new_run_dir
-
-ROOT = Path(__file__).resolve().parent.parent
+from tfgraph.support import board
 
 
 def test_command_is_quoted_for_the_shell():
@@ -49,25 +46,6 @@ def test_tensorboard_flag_starts_the_board_after_training(tmp_path, monkeypatch)
     monkeypatch.setattr(board, "serve", lambda logdir, *a, **k: served.append(logdir))
     perceptron_park.main(["--logdir", str(tmp_path), "--tensorboard"])
     assert served == [tmp_path / "perceptron_park"]
-
-
-def test_default_logdir_is_the_project_logs_or_the_env_var(monkeypatch, tmp_path):
-    monkeypatch.delenv(cli.LOGDIR_ENV, raising=False)
-    assert cli.default_logdir() == ROOT / "logs"
-    monkeypatch.setenv(cli.LOGDIR_ENV, str(tmp_path))
-    assert cli.default_logdir() == tmp_path
-
-
-def test_find_run_by_name_and_latest_with_checkpoint(tmp_path):
-    first = new_run_dir(tmp_path, "lesson", "a")
-    second = new_run_dir(tmp_path, "lesson", "b")
-    with pytest.raises(UserError, match="no run of lesson with a checkpoint"):
-        find_run(tmp_path, "lesson")
-    (first / "checkpoints").mkdir()
-    assert find_run(tmp_path, "lesson") == first         # the newest run that can resume
-    assert find_run(tmp_path, "lesson", second.name) == second
-    with pytest.raises(UserError, match="no run named 'zzz'"):
-        find_run(tmp_path, "lesson", "zzz")
 
 
 # -- the wrapper never leaves TensorBoard behind ----------------------------------------------

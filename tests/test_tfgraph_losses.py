@@ -1,11 +1,9 @@
-"""The loss, the accuracy and the evaluation over a split, against numpy (oracle tests)."""
+"""tfgraph.losses against numpy (oracle tests): the cross-entropy, even of extreme logits, and the accuracy."""
 
 import numpy as np
 import pytest
 
 from tfgraph import losses, new_graph, tf
-from tfgraph.data.mnist import Split
-from tfgraph.train import evaluate
 
 
 def numpy_cross_entropy(logits, labels):
@@ -74,23 +72,3 @@ def test_accuracy_counts_each_example_once(ops):
     logits = np.eye(4, dtype=np.float32)[[0, 1, 2, 3, 0]]   # predicts 0 1 2 3 0
     _, _, accuracy = ops(logits, one_hot([0, 1, 3, 3, 2]))  # right, right, wrong, right, wrong
     assert accuracy == pytest.approx(3 / 5)
-
-
-def test_evaluate_weighs_a_short_last_batch_by_its_size():
-    # 1,001 examples at batch 1,000: the last batch holds one example. The mean of the two
-    # batch means would count that one example as much as the other thousand.
-    n = 1001
-    images = np.zeros((n, 2), np.float32)
-    images[-1, 0] = 1000.0                    # only the last example has a value
-    labels = np.arange(n) % 10
-    split = Split(images, labels)
-    graph = new_graph(0)
-    with graph.as_default():
-        x = tf.compat.v1.placeholder(tf.float32, [None, 2])
-        y = tf.compat.v1.placeholder(tf.float32, [None, 10])
-        metrics = {"mean_first": tf.reduce_mean(x[:, 0]),
-                   "label_mean": tf.reduce_mean(tf.cast(tf.argmax(y, axis=1), tf.float32))}
-    with tf.compat.v1.Session(graph=graph) as sess:
-        scores = evaluate(sess, metrics, x, y, split, batch_size=1000)
-    assert scores["mean_first"] == pytest.approx(1000.0 / n)          # not (0 + 1000) / 2
-    assert scores["label_mean"] == pytest.approx(labels.mean())

@@ -8,17 +8,13 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from conftest import assert_one_line_error, lesson_process, np_sigmoid
 from lessons import activations as lesson
 from lessons import mnist_dense
 from tfgraph import new_graph, tf
 from tfgraph.support import cli
-from test_reliability import assert_one_line_error, lesson_process
 
 X = np.concatenate([lesson.CURVE_X, np.float32(lesson.TABLE_X)])
-
-
-def np_sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 def np_maxout(x):
