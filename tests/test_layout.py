@@ -43,3 +43,15 @@ def test_every_lesson_reads_in_one_sitting():
             if (n := len((ROOT / "lessons" / f"{name}.py").read_text().splitlines()))
             > MAX_LESSON_LINES}
     assert not long, f"lessons over {MAX_LESSON_LINES} lines: {long}"
+
+
+def test_every_module_is_named_in_its_packages_docstring():
+    # A learner who opens tfgraph/__init__.py finds every file of the library listed there.
+    import importlib
+    missing = []
+    for package, folder in (("tfgraph", "tfgraph"), ("tfgraph.data", "tfgraph/data"),
+                            ("tfgraph.support", "tfgraph/support")):
+        doc = importlib.import_module(package).__doc__
+        missing += [f"{package}.{p.stem}" for p in (ROOT / folder).glob("*.py")
+                    if p.stem != "__init__" and f"    {p.stem} " not in doc]
+    assert not missing, missing

@@ -1,6 +1,6 @@
 """tfgraph: the small library the lessons share, in two layers.
 
-What a learner reads (this folder, one concept a file):
+What a learner reads (this folder, one concept a file; each says which lesson introduced it):
     tf            TensorFlow, imported on first use (so `--help` answers at once)
     graph         `new_graph`: a fresh, seeded tf.Graph per lesson
     activations   step, sigmoid, tanh, ReLU, leaky ReLU, ELU, maxout, softmax from primitive ops
@@ -10,7 +10,13 @@ What a learner reads (this folder, one concept a file):
     train         batches, a training step, evaluation; `fit`, the MNIST lessons' loop
     summaries     layer histograms, weight maps, text, hparams, misclassified digits
     figures       labelled matplotlib figures as image summaries
-    data          the park table, MNIST-format loading, the Playground's datasets
+    neighbours    nearest neighbours as ops: a memory of examples, the k nearest, their vote
+    clustering    k-means' points held in the graph, and how pure its clusters are
+    counts        parameters, multiply-adds and FLOPs of a network
+    race          activation functions raced on one network: the table and what it shows
+    transfer      a transfer-learning comparison: the table and what it shows
+    data          the park table, MNIST-format digits, a line's points, the Playground's data
+    board         `python -m tfgraph.board`: the entry point of support's TensorBoard launcher
 
 What keeps runs safe and convenient (`tfgraph.support`, not the subject of any lesson):
 flags and one-line errors, run folders and `flags.json`, resume checks, Ctrl-C, the

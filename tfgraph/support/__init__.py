@@ -9,7 +9,13 @@
     watch       progress lines and the divergence watch (NaN, a wrecked run)
     board       start TensorBoard on the lessons' logs (`python -m tfgraph.board`)
     cluster     a TensorFlow cluster's tasks as processes: launcher, cleanup
+    replicas    inside one task of a cluster: server, done-queue, counters, reports
     report      tables whose columns fit any value; the "Test accuracy ..." line
+    checkpoints another run's checkpoint, checked before a lesson restores from it
+    flag_types  argparse types made from plain checks (a lesson's own flags fail alike)
+    model_flags         lesson ml101's flags
+    neuron_flags        lesson activations' --weights, --bias, --inputs
+    playground_flags    the Playground's knobs as flags
 
 Each piece of state has one owner here: SIGINT is held only by `interrupt`, a resumed run's
 flags are checked only by `cli.parse`, a run folder is made only by `runs`.
