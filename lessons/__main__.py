@@ -11,6 +11,7 @@ import runpy
 import sys
 
 from lessons import SYLLABUS
+from lessons.exercises import of_lesson
 
 
 def print_syllabus():
@@ -18,8 +19,10 @@ def print_syllabus():
     for number, (module, part, slides, what) in enumerate(SYLLABUS, 1):
         print(f"{number}. python -m lessons.{module}")
         print(f"   {part} — slides {slides}: {what}")
+        print(f"   exercise: {', '.join(of_lesson(module))}")
     print("\nEach lesson: --help lists its flags; it ends by printing the TensorBoard command."
-          "\nOpen all runs at once: python -m tfgraph.board")
+          "\nOpen all runs at once: python -m tfgraph.board"
+          "\nExercises, checked by the package: python -m lessons.exercises")
 
 
 def _lesson_exists(name):

@@ -34,6 +34,7 @@ Run it:
     python -m lessons.activations --compare      # parts 1-2 only: no digits needed
     python -m lessons.activations --compare --activation relu --weights 1 -2 --bias 0.5 --inputs 3 1
     python -m lessons.activations --data-dir ../shared/data/mnist --compare relu sigmoid --epochs 5
+    python -m lessons.exercises start elu               # your turn: then check it
 
 In TensorBoard (the lesson prints the command):
     Runs        `neuron`, and per function `dense_<activation>/train` and

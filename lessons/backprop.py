@@ -18,6 +18,7 @@ TensorFlow's automatic `tf.gradients` computes: the two agree to float32 precisi
 Run it:
     python -m lessons.backprop
     python -m lessons.backprop --learning-rate 0.5 --epochs 3000   # smaller steps, longer
+    python -m lessons.exercises start layer_error       # your turn: then check it
 
 In TensorBoard (the lesson prints the command):
     Graphs   `inputs` and the four boxes `1_predicao` -> `2_erro` -> `3_backpropagation`

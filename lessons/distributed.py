@@ -32,6 +32,7 @@ worker, --resume only on worker 0; the ps ends when both workers are done:
     python -m lessons.distributed --cluster ps=a:2222 worker=b:2222,c:2222 --job-name ps --task-index 0
     python -m lessons.distributed --cluster ps=a:2222 worker=b:2222,c:2222 --job-name worker --task-index 0
     python -m lessons.distributed --cluster ps=a:2222 worker=b:2222,c:2222 --job-name worker --task-index 1
+    python -m lessons.exercises start place_on_ps       # your turn: then check it
 
 In TensorBoard (the lesson prints the command):
     Graphs      (run `cluster`) mnist_dense's boxes `inputs` -> `relu_layer` ->

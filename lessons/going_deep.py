@@ -22,9 +22,9 @@ many layers, which can abstract a lot but need much data and computing power. Tw
 Run it:
     python -m lessons.going_deep                        # full MNIST: about 99.4% correct
     python -m lessons.going_deep --data-dir ../shared/data/mnist     # offline, 10k digits
-    python -m lessons.going_deep --digits 0-4           # only digits 0-4: the base that
-                                                        # lesson transfer_learning reuses
+    python -m lessons.going_deep --digits 0-4           # digits 0-4: transfer_learning's base
     python -m lessons.going_deep --channels 8           # change a number, compare
+    python -m lessons.exercises start vgg_block         # your turn: then check it
 
 In TensorBoard (the lesson prints the command):
     Graphs      run `vgg16`: the slide's network, `inputs` -> `conv1_1` `conv1_2` `pool1`

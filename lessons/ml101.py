@@ -14,9 +14,9 @@ prata": there are many kinds of model. Three of the slide's, as graphs run in se
        the mean of its digits). Only afterwards do the labels say how pure each cluster is.
 
 Run it:
-    python -m lessons.ml101 --data-dir ../shared/data/mnist
-    python -m lessons.ml101 --data-dir ../shared/data/mnist --k 5 --distance l1
+    python -m lessons.ml101 --data-dir ../shared/data/mnist      # add --k 5 --distance l1
     python -m lessons.ml101 --models linear_regression --noise 3 --points 20   # no digits
+    python -m lessons.exercises start normal_equations  # your turn: then check it
 
 In TensorBoard (the lesson prints the command), one run per model:
     `linear_regression`: Graphs `data` -> `normal_equations` (`MatrixSolve`: no loop) beside

@@ -11,6 +11,7 @@ Run it:
     python -m lessons.mnist_dense                          # full MNIST
     python -m lessons.mnist_dense --data-dir ../shared/data/mnist     # offline, 10k digits
     python -m lessons.mnist_dense --hidden 64 --activation sigmoid    # change a number, compare
+    python -m lessons.exercises start two_hidden_layers # your turn: then check it
 
 In TensorBoard (the lesson prints the command):
     Graphs      (run `train`) the slide's boxes: `inputs` -> `relu_layer` -> `logit_layer`

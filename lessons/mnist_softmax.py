@@ -14,6 +14,7 @@ Three arrays a learner must not confuse (the lesson prints all three for a real 
 Run it:
     python -m lessons.mnist_softmax                       # full MNIST: about 92% correct
     python -m lessons.mnist_softmax --data-dir ../shared/data/mnist   # offline, 10k digits
+    python -m lessons.exercises start cross_entropy     # your turn: then check it
 
 In TensorBoard (the lesson prints the command):
     Graphs      (run `train`) `inputs` -> `logit_layer` -> `softmax`; `cross_entropy` ->

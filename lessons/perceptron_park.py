@@ -16,6 +16,7 @@ but rich (-1, 1) — do we go?
 Run it:
     python -m lessons.perceptron_park
     python -m lessons.perceptron_park --predict 1 -1      # sunny, but broke?
+    python -m lessons.exercises start perceptron_rule   # your turn: then check it
 
 In TensorBoard (the lesson prints the command):
     Graphs   boxes `inputs` -> `perceptron` -> `error` -> `update`; open `update` to see

@@ -24,6 +24,7 @@ Run it:
     python -m lessons.playground --dataset spiral --network-shape 8,8,8 --learning-rate 0.1 \\
         --epochs 400
     python -m lessons.playground --url "https://playground.tensorflow.org/#dataset=xor&..."
+    python -m lessons.exercises start playground_features # your turn: then check it
 
 --url runs a Playground link's experiment: every key of state.ts is read, those that change
 only its page (showTestData, discretize, collectStats, tutorial, hideText, *_hide) are named

@@ -7,6 +7,7 @@ learning rate of a small sweep and writes everything TensorBoard can show.
 Run it:
     python -m lessons.tensorboard
     python -m lessons.tensorboard --data-dir ../shared/data/mnist --learning-rates 0.01 0.1
+    python -m lessons.exercises start summaries_read_back # your turn: then check it
 
 Then open TensorBoard with the command it prints; the lesson ends by telling you what to
 click, tab by tab.

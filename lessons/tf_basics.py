@@ -17,6 +17,7 @@ pass) and how a finalized graph turns that mistake into an error. Nothing is tra
 Run it:
     python -m lessons.tf_basics
     python -m lessons.tf_basics --seed 1      # another random w, same shapes
+    python -m lessons.exercises start graph_growth      # your turn: then check it
 
 In TensorBoard (the lesson prints the command):
     Graphs   the boxes `constants`, `inputs`, `layer`, `tensor` and `feed`; open `layer` to

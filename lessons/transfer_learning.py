@@ -27,6 +27,7 @@ Run it:
     python -m lessons.going_deep --digits 0-4 --run-name base
     python -m lessons.transfer_learning --from <that run's folder name>
     python -m lessons.transfer_learning --images-per-digit 5 20 --steps 500
+    python -m lessons.exercises start frozen_layers     # your turn: then check it
 
 In TensorBoard (the lesson prints the command):
     Runs        `base/train`, `base/validation`, `base/test`: the base, when the lesson

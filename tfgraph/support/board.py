@@ -11,6 +11,7 @@ noise (CUDA, CPU instructions) is kept off the screen. Nothing here imports Tens
 
 import argparse
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -131,8 +132,21 @@ def show(args, folder, label="Run folder"):
     logdir = args.logdir / args.lesson
     print(f"\n{label}: {folder}")
     print(f"See it in TensorBoard:  {command(logdir)}")
+    for name in exercises_named(args.lesson):
+        print(f"Your turn:              python -m lessons.exercises start {name}")
     if getattr(args, "tensorboard", False):
         serve(logdir)
+
+
+def exercises_named(lesson):
+    """The exercises the running lesson's docstring names (`python -m lessons.exercises start
+    NAME` in its "Run it" block): the docstring is the one place a lesson says them. Read from
+    the lesson's module as it runs (as `__main__` or imported), never importing a lesson."""
+    for module in list(sys.modules.values()):
+        spec = getattr(module, "__spec__", None)
+        if spec is not None and spec.name == f"lessons.{lesson}":
+            return re.findall(r"python -m lessons\.exercises start (\w+)", module.__doc__ or "")
+    return []
 
 
 def main(argv=None):
