@@ -55,3 +55,22 @@ def test_every_module_is_named_in_its_packages_docstring():
         missing += [f"{package}.{p.stem}" for p in (ROOT / folder).glob("*.py")
                     if p.stem != "__init__" and f"    {p.stem} " not in doc]
     assert not missing, missing
+
+
+def test_a_lesson_takes_from_another_only_its_network():
+    # "the network of lesson 8": build functions, the graph's NamedTuple, its constants; never
+    # another lesson's main, parser, flags or private helpers.
+    names = {name for name, *_ in lessons.SYLLABUS}
+    found = []
+    for path in ROOT.glob("lessons/*.py"):
+        tree = ast.parse(path.read_text(), str(path))
+        imported = {alias.asname or alias.name for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module == "lessons"
+                    for alias in node.names if alias.name in names}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id in imported:
+                if node.attr.startswith("_") or "main" in node.attr or "pars" in node.attr \
+                        or "flag" in node.attr.lower():
+                    found.append(f"{path.name}: {node.value.id}.{node.attr}")
+    assert not found, found
