@@ -102,6 +102,74 @@ def lesson_process(lesson, *flags, env=None, timeout=300, **kwargs):
                           **kwargs)
 
 
+@pytest.fixture
+def lesson_main(monkeypatch, capfd):
+    """lesson_process's twin in this process, for the many cases of one command (a bad flag,
+    bad data) where a new Python would spend 0.3 s starting: `lesson_main(lesson, *flags,
+    env=None)` runs `python -m lessons.<lesson> *flags` as the real command does — its `main`
+    through tfgraph.support.cli.run, from the project folder, offline and without
+    TFGRAPH_DATA_DIR unless `env` sets them — and returns a CompletedProcess: the exit code
+    (SystemExit's; 0 if main returned), stdout, and stderr holding also what the real command
+    would print there beside its own lines: Python warnings and log records. Anything else
+    main raises (a bug: a traceback in the real command) is raised.
+
+    Each command also has one case run by lesson_process: the real program, started, ended.
+    """
+    import gc
+    import importlib
+    import logging
+    import warnings
+
+    from tfgraph.support import cli
+
+    class Kept(logging.Handler):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def emit(self, record):
+            self.lines.append(f"{record.levelname}:{record.name}:{record.getMessage()}\n")
+
+    def run(lesson, *flags, env=None):
+        module = importlib.import_module(f"lessons.{lesson}")
+        kept, code = Kept(), 0
+        with monkeypatch.context() as patch, warnings.catch_warnings(record=True) as warned:
+            patch.chdir(REPO_ROOT)
+            patch.setenv("TFGRAPH_OFFLINE", "1")
+            patch.delenv("TFGRAPH_DATA_DIR", raising=False)
+            for name, value in (env or {}).items():
+                patch.setenv(name, value)
+            warnings.simplefilter("always")
+            logging.getLogger().addHandler(kept)
+            # No garbage collection meanwhile: TensorFlow logs an error when it collects an
+            # unused tensor, and one left by an earlier test is not this command's line.
+            collecting = gc.isenabled()
+            gc.disable()
+            capfd.readouterr()
+            try:
+                cli.run(module.main, list(flags))
+            except SystemExit as stop:
+                code = stop.code
+            finally:
+                if collecting:
+                    gc.enable()
+                logging.getLogger().removeHandler(kept)
+            out, err = capfd.readouterr()
+        if not isinstance(code, int):       # as Python ends on sys.exit(None) or sys.exit(text)
+            err, code = err + (f"{code}\n" if code is not None else ""), int(code is not None)
+        # What Python's default warning filters show (a DeprecationWarning only from __main__,
+        # the lesson itself): lines on the real command's stderr.
+        hidden = (PendingDeprecationWarning, ImportWarning, ResourceWarning)
+        err += "".join(warnings.formatwarning(w.message, w.category, w.filename, w.lineno)
+                       for w in warned if not issubclass(w.category, hidden) and not (
+                           issubclass(w.category, DeprecationWarning)
+                           and w.filename != module.__file__))
+        err += "".join(kept.lines)
+        return subprocess.CompletedProcess(["python", "-m", f"lessons.{lesson}", *flags],
+                                           code, out, err)
+    return run
+
+
 def assert_one_line_error(proc, *words):
     """A learner's mistake: exit code 2, no traceback, one line on stderr holding every one
     of `words`. Returns that line."""

@@ -285,10 +285,12 @@ def _shape_mismatch(tmp):
     (_label_out_of_range, ["train-labels-idx1-ubyte.gz", "12"]),
     (_shape_mismatch, ["28", "20"]),
 ], ids=lambda v: getattr(v, "__name__", "")[1:] if callable(v) else None)
-def test_bad_data_dir(tmp_path, make, words):
+def test_bad_data_dir(tmp_path, lesson_main, make, words):
+    # As `python -m lessons.mnist_dense` runs, in this process (lesson_main); the test below
+    # meets a data problem through a real command (mnist_softmax's).
     folder = make(tmp_path)
-    proc = lesson_process("mnist_dense", "--data-dir", str(folder),
-                          "--logdir", str(tmp_path / "logs"))
+    proc = lesson_main("mnist_dense", "--data-dir", str(folder),
+                       "--logdir", str(tmp_path / "logs"))
     assert_one_line_error(proc, *words)
 
 

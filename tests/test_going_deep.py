@@ -188,9 +188,16 @@ def test_filter_grid_puts_zero_at_grey():
     (["--channels", "0"], ["--channels", "greater than 0"]),
     (["--epochs", "0"], ["--epochs"]),
 ])
-def test_bad_flags_are_one_line_and_exit_2(tmp_path, flags, words):
-    proc = lesson_process("going_deep", "--logdir", str(tmp_path), *flags)
+def test_bad_flags_are_one_line_and_exit_2(tmp_path, lesson_main, flags, words):
+    proc = lesson_main("going_deep", "--logdir", str(tmp_path), *flags)
     assert_one_line_error(proc, *words)
+    assert not list(tmp_path.rglob("*")), "a refused start writes nothing"
+
+
+def test_a_bad_flag_through_the_real_command(tmp_path):
+    # The cases above run in this process (lesson_main); one runs as the learner types it.
+    proc = lesson_process("going_deep", "--logdir", str(tmp_path), "--digits", "3-1")
+    assert_one_line_error(proc, "--digits", "0-4")
     assert not list(tmp_path.rglob("*")), "a refused start writes nothing"
 
 

@@ -1,15 +1,12 @@
 """Lesson ml101: the shapes of its three graphs, each model against a numpy oracle, its bad
 input through the CLI, and (slow) nearest neighbour and k-means on the real digits."""
 
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
 
 from conftest import assert_one_line_error, lesson_process, static_shapes
 from lessons import ml101
 from tfgraph import figures, new_graph, tf
-from tfgraph.support import cli
 
 
 def run_in_session(graph, body):
@@ -228,32 +225,24 @@ def test_k_means_keeps_an_empty_clusters_centroid():
     (["--points", "1"], ["--points 1", "at least 2"]),
     (["--data-dir", "/no/such/folder"], ["/no/such/folder", "--models linear_regression"]),
 ])
-def test_bad_flags(flags, words, tmp_path, capsys):
-    assert_one_line_error(as_program(capsys, ["--logdir", str(tmp_path), *flags]), *words)
-
-
-def as_program(capsys, argv):
-    """The lesson run as `python -m lessons.ml101` runs it (tfgraph.support.cli.run), in this process:
-    a subprocess per bad flag would cost half a second each. Returns its exit and stderr."""
-    with pytest.raises(SystemExit) as stopped:
-        cli.run(ml101.main, argv)
-    return SimpleNamespace(returncode=stopped.value.code, stderr=capsys.readouterr().err)
+def test_bad_flags(flags, words, tmp_path, lesson_main):
+    # As `python -m lessons.ml101` runs it (tfgraph.support.cli.run), but in this process.
+    assert_one_line_error(lesson_main("ml101", "--logdir", str(tmp_path), *flags), *words)
 
 
 def test_bad_flags_through_the_real_command(tmp_path):
+    # One of the cases above as the learner types it: a new Python, exit 2, one line.
     logdir = ["--logdir", str(tmp_path)]
-    assert_one_line_error(lesson_process("ml101", *logdir, "--distance", "cosine"),
-                          "invalid choice")
     assert_one_line_error(lesson_process("ml101", *logdir, "--clusters", "1"), "at least 2")
     assert not list(tmp_path.rglob("*"))
 
 
-def test_k_and_clusters_larger_than_the_data_are_refused(tmp_path, shared_mnist_dir, capsys):
+def test_k_and_clusters_larger_than_the_data_are_refused(tmp_path, shared_mnist_dir, lesson_main):
     for flags, words in ((["--k", "101"], ["--k 101", "100 training digits"]),
                          (["--clusters", "101", "--models", "k_means"],
                           ["--clusters 101", "100 digits"])):
-        proc = as_program(capsys, ["--data-dir", str(shared_mnist_dir), "--train-size", "100",
-                                   "--logdir", str(tmp_path), *flags])
+        proc = lesson_main("ml101", "--data-dir", str(shared_mnist_dir), "--train-size", "100",
+                           "--logdir", str(tmp_path), *flags)
         assert_one_line_error(proc, *words)
     assert not list((tmp_path / "ml101").glob("*"))     # refused before any run folder
 

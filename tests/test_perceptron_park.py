@@ -93,8 +93,14 @@ def test_runs_never_overwrite_each_other(tmp_path):
     (["--predict", "1"], "--predict"),
     (["--no-such-flag"], "unrecognized"),
 ])
-def test_bad_flag_is_one_line_and_exit_2(flags, words):
-    assert_one_line_error(lesson_process("perceptron_park", *flags, timeout=60), words)
+def test_bad_flag_is_one_line_and_exit_2(lesson_main, flags, words):
+    assert_one_line_error(lesson_main("perceptron_park", *flags), words)
+
+
+def test_a_bad_flag_through_the_real_command():
+    # The cases above run in this process (lesson_main); one runs as the learner types it.
+    assert_one_line_error(lesson_process("perceptron_park", "--epochs", "two", timeout=60),
+                          "whole number")
 
 
 def test_help_says_what_the_flags_do_here(capsys):

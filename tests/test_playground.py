@@ -465,9 +465,17 @@ def test_regression_and_l1_runs(tmp_path, capsys):
     (["--noise", "95"], ["--noise", "95"]),
     (["--batch-size", "300"], ["300", "250 training points"]),
 ])
-def test_bad_input_is_one_line_and_exit_2(tmp_path, flags, words):
-    proc = lesson_process("playground", "--logdir", str(tmp_path), *flags)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, lesson_main, flags, words):
+    proc = lesson_main("playground", "--logdir", str(tmp_path), *flags)
     assert_one_line_error(proc, *words)
+    assert not list(tmp_path.rglob("events.*"))                 # nothing started
+
+
+def test_bad_input_through_the_real_command(tmp_path):
+    # The cases above run in this process (lesson_main); one runs as the learner types it.
+    proc = lesson_process("playground", "--logdir", str(tmp_path),
+                          "--url", "https://playground.tensorflow.org/#activaton=relu")
+    assert_one_line_error(proc, "activaton")
     assert not list(tmp_path.rglob("events.*"))                 # nothing started
 
 

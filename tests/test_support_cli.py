@@ -38,15 +38,22 @@ from tfgraph.support import Run, cli
     ("mnist_dense", ["--epoch", "1"], ["unrecognized", "--epoch 1", "did you mean --epochs"]),
     ("perceptron_park", ["--lerning-rate", "0.1"], ["unrecognized", "--lerning-rate"]),
 ])
-def test_bad_flags(lesson, flags, words):
-    assert_one_line_error(lesson_process(lesson, *flags), *words)
+def test_bad_flags(lesson_main, lesson, flags, words):
+    assert_one_line_error(lesson_main(lesson, *flags), *words)
+
+
+def test_a_bad_flag_through_the_real_command():
+    # The cases above run in this process (lesson_main); this one as the learner types it: a
+    # new Python, ended with exit 2 and one line. (Each lesson's test file has one too.)
+    assert_one_line_error(lesson_process("mnist_dense", "--epoch", "1"),
+                          "unrecognized", "--epoch 1", "did you mean --epochs")
 
 
 @pytest.mark.parametrize("logdir", ["a-file/logs", "/proc/no-logs-here"])
-def test_log_root_that_cannot_be_written(tmp_path, logdir):
+def test_log_root_that_cannot_be_written(tmp_path, lesson_main, logdir):
     (tmp_path / "a-file").write_text("not a folder")
     root = tmp_path / logdir if not logdir.startswith("/") else Path(logdir)
-    proc = lesson_process("perceptron_park", "--logdir", str(root))
+    proc = lesson_main("perceptron_park", "--logdir", str(root))
     assert_one_line_error(proc, "cannot write to the log folder", "--logdir")
 
 

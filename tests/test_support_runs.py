@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO_ROOT as ROOT
-from conftest import assert_one_line_error, lesson_process
+from conftest import assert_one_line_error
 
 from tfgraph import new_graph, tf
 from tfgraph.support import Run, cli
@@ -105,19 +105,19 @@ def test_resume_records_the_new_epochs_and_refuses_other_flags(tmp_path):
 @pytest.mark.parametrize("flags_json, words", [
     (None, "has no flags.json"), ("{not json", "has an unreadable flags.json")])
 def test_resume_of_a_run_without_readable_flags_is_refused_in_one_line(
-        tmp_path, flags_json, words):
+        tmp_path, lesson_main, flags_json, words):
     run = tmp_path / "mnist_dense" / "20260101-000000"
     (run / "checkpoints").mkdir(parents=True)
     if flags_json is not None:
         (run / "flags.json").write_text(flags_json)
-    proc = lesson_process("mnist_dense", "--logdir", str(tmp_path), "--resume")
+    proc = lesson_main("mnist_dense", "--logdir", str(tmp_path), "--resume")
     assert_one_line_error(proc, f"cannot resume run {run.name}", words,
                           "settings it was trained with are unknown")
 
 
-def test_resume_of_an_unknown_run(tmp_path, shared_mnist_dir):
-    proc = lesson_process("mnist_softmax", "--data-dir", str(shared_mnist_dir),
-                          "--logdir", str(tmp_path), "--resume", "no-such-run")
+def test_resume_of_an_unknown_run(tmp_path, lesson_main, shared_mnist_dir):
+    proc = lesson_main("mnist_softmax", "--data-dir", str(shared_mnist_dir),
+                       "--logdir", str(tmp_path), "--resume", "no-such-run")
     assert_one_line_error(proc, "no-such-run")
 
 

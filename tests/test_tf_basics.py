@@ -2,13 +2,11 @@
 
 import contextlib
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import static_shapes
+from conftest import assert_one_line_error, lesson_process, static_shapes
 
 from lessons import tf_basics as lesson
 from tfgraph import new_graph, tf
@@ -114,9 +112,13 @@ def test_seed_changes_w_not_shapes(ran, tmp_path):
     assert np.array(other["w"]).shape == (3, 2) and other["dynamic_shape"] == [4, 3]
 
 
-def test_help_exits_0_with_only_the_shared_flags():
-    proc = subprocess.run([sys.executable, "-m", "lessons.tf_basics", "--help"],
-                          capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
+def test_help_exits_0_with_only_the_shared_flags(lesson_main):
+    proc = lesson_main("tf_basics", "--help")
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
     assert "--logdir" in proc.stdout and "--seed" in proc.stdout
     assert "--epochs" not in proc.stdout and "--learning-rate" not in proc.stdout
+
+
+def test_a_bad_flag_through_the_real_command():
+    # tf_basics trains nothing: no --epochs. (The other lessons' bad flags: test_support_cli.)
+    assert_one_line_error(lesson_process("tf_basics", "--epochs", "3"), "unrecognized")

@@ -5,6 +5,7 @@ each digit, tfgraph.data.digits: tests/test_data_digits.py; the conclusions' wor
 tfgraph.transfer: tests/test_tfgraph_transfer.py.)"""
 
 import ast
+import functools
 import json
 from argparse import Namespace
 from pathlib import Path
@@ -21,10 +22,13 @@ CONV = [f"conv{b}_{i}/{v}" for b in (1, 2, 3) for i in (1, 2) for v in ("weights
 FC4, FC5 = ["fc4/weights", "fc4/biases"], ["fc5/weights", "fc5/biases"]
 
 
-def build(variant, **kwargs):
+@functools.lru_cache(maxsize=None)
+def build(variant):
+    """(graph, net) of one variant, built once for the tests of this file (each may add an op
+    of its own, e.g. an initializer; none changes what the others look at)."""
     graph = new_graph(0)
     with graph.as_default():
-        net = lesson.build_graph(variant, **kwargs)
+        net = lesson.build_graph(variant)
     return graph, net
 
 
@@ -87,7 +91,7 @@ def save_base(folder, channels=going_deep.CHANNELS, digits=(0, 1, 2, 3, 4)):
         with graph.as_default():
             path = saver.save(sess, str(folder / "checkpoints" / "model.ckpt"), global_step=0,
                               write_meta_graph=False)
-        values = {v.op.name: sess.run(v) for v in graph.get_collection("variables")}
+        values = sess.run({v.op.name: v for v in graph.get_collection("variables")})
     (folder / "flags.json").write_text(json.dumps({"digits": list(digits),
                                                    "channels": channels}))
     return path, values
@@ -107,13 +111,13 @@ def test_frozen_layers_keep_the_restored_weights_and_the_new_ones_learn(tmp_path
         sess.run(init)
         with graph.as_default():
             net.restorer.restore(sess, path)
-        before = {v.op.name: sess.run(v) for v in net.all_variables}
+        before = sess.run({v.op.name: v for v in net.all_variables})
         for name, variable in net.restored.items():        # restored: the base's values
             np.testing.assert_array_equal(before[variable.op.name], saved[name])
         step = sess.make_callable(net.train_op, [net.x, net.y])
         for _ in range(3):
             step(train.images[:20], train.one_hot()[:20])
-        after = {v.op.name: sess.run(v) for v in net.all_variables}
+        after = sess.run({v.op.name: v for v in net.all_variables})
     for name in before:
         unchanged = np.array_equal(before[name], after[name])
         assert unchanged == name.startswith("base/"), name   # frozen, or learning
@@ -126,7 +130,17 @@ def test_frozen_layers_keep_the_restored_weights_and_the_new_ones_learn(tmp_path
     ("no_checkpoint", ["has no checkpoint"]),
     ("saw_new_digits", ["0-9", "include the new digits 5-9", "--digits 0-4"]),
 ])
-def test_bad_from_is_one_line_exit_2_and_writes_nothing(tmp_path, make, words):
+def test_bad_from_is_one_line_exit_2_and_writes_nothing(tmp_path, lesson_main, make, words):
+    bad_from(tmp_path, make, words, lesson_main)
+
+
+def test_a_bad_from_through_the_real_command(tmp_path):
+    # The cases above run in this process (lesson_main); one runs as the learner types it.
+    bad_from(tmp_path, "saw_new_digits", ["0-9", "include the new digits 5-9", "--digits 0-4"],
+             lambda *flags: lesson_process(*flags, timeout=120))
+
+
+def bad_from(tmp_path, make, words, program):
     runs = tmp_path / "going_deep"
     run = runs / "nope" if make == "missing" else runs / "base"
     if make != "missing":
@@ -135,8 +149,7 @@ def test_bad_from_is_one_line_exit_2_and_writes_nothing(tmp_path, make, words):
         if make == "saw_new_digits":
             (run / "checkpoints" / "checkpoint").write_text('model_checkpoint_path: "x"\n')
     before = sorted(tmp_path.rglob("*"))
-    proc = lesson_process("transfer_learning", "--logdir", str(tmp_path), "--from", run.name,
-                          timeout=120)
+    proc = program("transfer_learning", "--logdir", str(tmp_path), "--from", run.name)
     assert_one_line_error(proc, *words)
     assert sorted(tmp_path.rglob("*")) == before, "nothing written"
 
@@ -160,8 +173,8 @@ def test_a_checkpoint_whose_layers_do_not_fit_is_refused_before_anything_is_writ
     (["--images-per-digit", "ten"], ["--images-per-digit", "whole number"]),
     (["--steps", "-1"], ["--steps"]),
 ])
-def test_bad_flags_are_one_line_and_exit_2(tmp_path, flags, words):
-    proc = lesson_process("transfer_learning", "--logdir", str(tmp_path), *flags, timeout=120)
+def test_bad_flags_are_one_line_and_exit_2(tmp_path, lesson_main, flags, words):
+    proc = lesson_main("transfer_learning", "--logdir", str(tmp_path), *flags)
     assert_one_line_error(proc, *words)
     assert not list(tmp_path.rglob("*"))
 
