@@ -77,15 +77,22 @@ def pytest_collection_modifyitems(config, items):
 
 # Read by tfgraph: a learner may have any of them set (TFGRAPH_OFFLINE=1 to work offline),
 # and a test must not pass or fail by what the caller's shell holds.
-TFGRAPH_ENV = ("TFGRAPH_OFFLINE", "TFGRAPH_DATA_DIR", "TFGRAPH_LOGDIR")
+TFGRAPH_ENV = ("TFGRAPH_OFFLINE", "TFGRAPH_DATA_DIR", "TFGRAPH_LOGDIR", "TFGRAPH_LANG",
+               "LC_ALL", "LC_MESSAGES")
 
 
 @pytest.fixture(autouse=True)
 def _no_tfgraph_environment(monkeypatch):
-    """Every test starts without TFGRAPH_OFFLINE, TFGRAPH_DATA_DIR and TFGRAPH_LOGDIR; a test
-    that needs one sets it itself (monkeypatch.setenv, or the env of a process it starts)."""
+    """Every test starts without TFGRAPH_OFFLINE, TFGRAPH_DATA_DIR, TFGRAPH_LOGDIR and
+    TFGRAPH_LANG, in an English UTF-8 locale (a caller's LANG=pt_BR would turn the lessons
+    Portuguese), and ends in English; a test that needs one sets it itself
+    (monkeypatch.setenv, or the env of a process it starts)."""
     for name in TFGRAPH_ENV:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    yield
+    from tfgraph.support import i18n
+    i18n.use("en")
 
 
 # -- a lesson run as a learner runs it --------------------------------------------------------
@@ -338,3 +345,33 @@ def tiny_network_run(tmp_path):
         make_nan = w.assign(tf.fill([2, 10], float("nan")))
     run = Run(run_args(tmp_path), graph, writers=("train", "test"), checkpoints=False)
     return run, x, y, loss, train_op, summary, make_nan
+
+
+# -- Portuguese output ------------------------------------------------------------------------
+
+# English words that no Portuguese sentence holds (Portuguese's own "a", "e", "no", "as",
+# "de" are left out): one of them in a --lang pt output is an English sentence left over.
+ENGLISH_ONLY = frozenset(
+    "the of and with is are to from on in by for after every each this that not your was "
+    "were will has have it its than at an which when where only one two three new run runs "
+    "step steps epoch epochs training accuracy loss wrong hidden layer weights learning "
+    "rate data digits never seen test train saved open see".split())
+_CODE_LINE = ("python -m", "tensorboard --logdir", "tensorboard ", "$ ", "    python")
+
+
+def english_left(output):
+    """The lines of a --lang pt output that still hold English words (see ENGLISH_ONLY):
+    commands, paths, `code`, flags, tags and TensorFlow's own log lines are left out."""
+    import re
+    left = []
+    for line in output.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith(_CODE_LINE) or re.match(
+                r"^(WARNING: All log messages|[IWEF]\d{4} |\S+\.cc:\d+\])", stripped):
+            continue
+        prose = re.sub(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\S*[/_=\\<>]\S*|--?[a-z][\w-]*"
+                       r"|\b[A-Z][A-Z0-9]+\b", " ", line)      # code, flags, METAVARS
+        words = {w.lower() for w in re.findall(r"[A-Za-z]+", prose)}
+        if words & ENGLISH_ONLY:
+            left.append(line)
+    return left

@@ -2,6 +2,7 @@
 
     cli         the lessons' shared flags, checked before anything heavy; one-line errors
     errors      `UserError`: a learner's mistake, shown as one line with exit code 2
+    i18n        the language (--lang, $TFGRAPH_LANG, the locale): `_()`, numbers, catalogs
     lazy        `tf`, imported on first use, without TensorFlow's start-up noise
     runs        run folders `logs/<lesson>/<run>/` and their `flags.json`
     run         `Run`: folder, writers, session, checkpoints, Ctrl-C and `--resume`
@@ -18,7 +19,8 @@
     playground_flags    the Playground's knobs as flags
 
 Each piece of state has one owner here: SIGINT is held only by `interrupt`, a resumed run's
-flags are checked only by `cli.parse`, a run folder is made only by `runs`.
+flags are checked only by `cli.parse`, a run folder is made only by `runs`, the language is
+set only by `i18n`.
 """
 
 from tfgraph.support import board, cli, cluster, report

@@ -14,7 +14,9 @@ import os
 import sys
 from pathlib import Path
 
+from tfgraph.support import i18n
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import N_, _
 from tfgraph.support.runs import (NOT_TAKEN_ON_RESUME, find_run, flag_values, read_flags,
                                   refuse_other_flags)
 
@@ -41,27 +43,41 @@ def _checked(convert, noun, ok, rule):
         try:
             value = convert(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {noun}, got {text!r}") from None
+            raise argparse.ArgumentTypeError(_("expected {noun}, got {text!r}").format(
+                noun=_(noun), text=text)) from None
         if not ok(value):
-            raise argparse.ArgumentTypeError(f"{rule}, got {text}")
+            raise argparse.ArgumentTypeError(_("{rule}, got {text}").format(rule=_(rule),
+                                                                             text=text))
         return value
     return parse
 
 
-positive_int = _checked(int, "a whole number", lambda v: v > 0, "must be greater than 0")
-non_negative_int = _checked(int, "a whole number", lambda v: v >= 0, "must be 0 or more")
-positive_float = _checked(float, "a number", lambda v: math.isfinite(v) and v > 0,
-                          "must be a finite number greater than 0")
-finite_float = _checked(float, "a number", math.isfinite, "must be a finite number")
+positive_int = _checked(int, N_("a whole number"), lambda v: v > 0, N_("must be greater than 0"))
+non_negative_int = _checked(int, N_("a whole number"), lambda v: v >= 0, N_("must be 0 or more"))
+positive_float = _checked(float, N_("a number"), lambda v: math.isfinite(v) and v > 0,
+                          N_("must be a finite number greater than 0"))
+finite_float = _checked(float, N_("a number"), math.isfinite, N_("must be a finite number"))
 
 
 def run_name(text):
     if not text or text in (".", "..") or "/" in text or os.sep in text:
-        raise argparse.ArgumentTypeError(f"must be a plain folder name, got {text!r}")
+        raise argparse.ArgumentTypeError(_("must be a plain folder name, got {text!r}").format(
+            text=text))
     return text
 
 
-class _OneLineParser(argparse.ArgumentParser):
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """--help in the learner's language, also for words fixed when the parser was built
+    (argparse's own "show this help message and exit" and "options", a help marked `N_()`)."""
+
+    def _get_help_string(self, action):
+        return _(action.help)
+
+    def start_section(self, heading):
+        super().start_section(_(heading) if heading else heading)
+
+
+class OneLineParser(argparse.ArgumentParser):
     """argparse that reports a bad flag as one line (`lesson: error: ...`), exit code 2.
 
     A flag must be spelled out: argparse would take `--epoch` or `--learning-rat` for the
@@ -70,31 +86,35 @@ class _OneLineParser(argparse.ArgumentParser):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("allow_abbrev", False)
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}{self._did_you_mean(message)} "
-                     f"(see --help)\n")
+        self.exit(2, _("{prog}: error: {message}{did_you_mean} (see --help)").format(
+            prog=self.prog, message=message, did_you_mean=self._did_you_mean(message)) + "\n")
 
     def _did_you_mean(self, message):
-        if not message.startswith("unrecognized arguments:"):
+        unrecognized = _("unrecognized arguments: %s").split("%s")[0]
+        if not message.startswith(unrecognized):
             return ""
         known = [o for a in self._actions for o in a.option_strings if o.startswith("--")]
-        for word in message.split(":", 1)[1].split():
+        for word in message[len(unrecognized):].split():
             close = difflib.get_close_matches(word.split("=")[0], known, n=1)
             if word.startswith("--") and close:
-                return f"; did you mean {close[0]}?"
+                return _("; did you mean {flag}?").format(flag=close[0])
         return ""
 
 
-SEED_HELP = ("seed of the lesson's random numbers (initial weights, order of the training "
-             "examples): same seed, same numbers")
-LEARNING_RATE_HELP = "step size of gradient descent"
+SEED_HELP = N_("seed of the lesson's random numbers (initial weights, order of the training "
+                "examples): same seed, same numbers")
+LEARNING_RATE_HELP = N_("step size of gradient descent")
+EPOCHS_HELP = N_("passes over the training data")
+WITH_DEFAULT = N_("{help} (default: %(default)s)")
 
 
 def parser(lesson, doc, *, epochs=None, batch_size=None, learning_rate=None, data_dir=False,
            summary_every=None, resume=False, learning_rate_help=LEARNING_RATE_HELP,
-           seed_help=SEED_HELP, epochs_help="passes over the training data"):
+           seed_help=SEED_HELP, epochs_help=EPOCHS_HELP):
     """The argument parser of one lesson, with the shared flags it uses.
 
     A shared flag is offered when the lesson gives it a default (`None`/`False` leaves it
@@ -102,61 +122,70 @@ def parser(lesson, doc, *, epochs=None, batch_size=None, learning_rate=None, dat
     `--run-name`, `--seed` and `--tensorboard` are always there. `learning_rate_help`,
     `seed_help` and `epochs_help` say what those flags do in a lesson where the shared words
     would not be true (the perceptron rule is not gradient descent; a lesson may have
-    nothing random; transfer_learning's epochs train its base).
+    nothing random; transfer_learning's epochs train its base): give them marked `N_()`.
+
+    The words are in the language chosen (`tfgraph.support.i18n`): `run` chooses it from the
+    command line before `main` builds its parser, the description paragraph by paragraph.
     """
-    summary, _, details = (doc or "").strip().partition("\n")
-    p = _OneLineParser(
+    summary, _sep, details = (doc or "").strip().partition("\n")
+    p = OneLineParser(
         prog=f"python -m lessons.{lesson}",
-        description=summary,
-        epilog=details.strip() or None,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_(summary),
+        epilog=i18n.text(details.strip()) or None,
     )
     p.set_defaults(lesson=lesson)
-    g = p.add_argument_group("shared by every lesson")
+    g = p.add_argument_group(_("shared by every lesson"))
     g.add_argument("--logdir", type=Path, default=None, metavar="DIR",
-                   help=f"root of the TensorBoard runs (default: {default_logdir()}; "
-                        f"or set {LOGDIR_ENV}); runs go to DIR/{lesson}/<run>/")
+                   help=_("root of the TensorBoard runs (default: {default}; or set {env}); "
+                          "runs go to DIR/{lesson}/<run>/").format(
+                       default=default_logdir(), env=LOGDIR_ENV, lesson=lesson))
     g.add_argument("--run-name", type=run_name, default=None, metavar="NAME",
-                   help="a word added to the run's folder name, to find it in TensorBoard")
-    g.add_argument("--seed", type=non_negative_int, default=0,
-                   help=f"{seed_help} (default: %(default)s)")
+                   help=_("a word added to the run's folder name, to find it in TensorBoard"))
+    g.add_argument("--seed", type=non_negative_int, default=0, help=with_default(seed_help))
     if epochs is not None:
         g.add_argument("--epochs", type=positive_int, default=epochs,
-                       help=f"{epochs_help} (default: %(default)s)")
+                       help=with_default(epochs_help))
     if batch_size is not None:
         g.add_argument("--batch-size", type=positive_int, default=batch_size,
-                       help="examples per training step (default: %(default)s)")
+                       help=with_default(N_("examples per training step")))
     if learning_rate is not None:
         g.add_argument("--learning-rate", type=positive_float, default=learning_rate,
-                       metavar="LR", help=f"{learning_rate_help} (default: %(default)s)")
+                       metavar="LR", help=with_default(learning_rate_help))
     if data_dir:
         g.add_argument("--data-dir", type=Path, default=None, metavar="DIR",
-                       help="folder with the four MNIST IDX files (.gz or raw) or mnist.npz "
-                            "(default: $TFGRAPH_DATA_DIR, then ~/.keras/datasets/mnist.npz, "
-                            "then download)")
+                       help=_("folder with the four MNIST IDX files (.gz or raw) or mnist.npz "
+                              "(default: $TFGRAPH_DATA_DIR, then ~/.keras/datasets/mnist.npz, "
+                              "then download)"))
         g.add_argument("--train-size", type=positive_int, default=None, metavar="N",
-                       help="train on the first N training examples only (quick runs)")
+                       help=_("train on the first N training examples only (quick runs)"))
     if summary_every is not None:
         g.add_argument("--summary-every", type=positive_int, default=summary_every,
                        metavar="STEPS",
-                       help="write training summaries every STEPS steps (default: %(default)s)")
+                       help=with_default(N_("write training summaries every STEPS steps")))
     if resume:
         g.add_argument("--resume", nargs="?", const="latest", default=None, metavar="RUN",
-                       help="continue RUN (a run folder name; default: the newest run of "
-                            "this lesson) from its last checkpoint; flags not given are the "
-                            "run's own (its flags.json), only a larger --epochs, "
-                            "--summary-every and --tensorboard may differ")
+                       help=_("continue RUN (a run folder name; default: the newest run of "
+                              "this lesson) from its last checkpoint; flags not given are the "
+                              "run's own (its flags.json), only a larger --epochs, "
+                              "--summary-every and --tensorboard may differ"))
     g.add_argument("--tensorboard", action="store_true",
-                   help="start TensorBoard on this lesson's runs when training ends")
+                   help=_("start TensorBoard on this lesson's runs when training ends"))
+    i18n.add_flag(g)
     return p
 
 
-def add_hidden(p, default, what="neurons in the hidden layer"):
+def with_default(help_text):
+    """A flag's help (marked `N_()`) in the learner's language, with argparse's
+    "(default: %(default)s)" after it."""
+    return _(WITH_DEFAULT).format(help=_(help_text))
+
+
+def add_hidden(p, default, what=N_("neurons in the hidden layer")):
     """`--hidden UNITS`: the width of mnist_dense's hidden layer, in the lessons that build
     that network (mnist_dense, activations, tensorboard, distributed). `p`: a parser or one
-    of its argument groups."""
+    of its argument groups; `what` marked `N_()`."""
     p.add_argument("--hidden", type=positive_int, default=default, metavar="UNITS",
-                   help=f"{what} (default: %(default)s)")
+                   help=with_default(what))
 
 
 def parse(p, argv=None):
@@ -169,6 +198,7 @@ def parse(p, argv=None):
     e.g. a larger `--epochs`.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
+    i18n.setup(argv)
     args = p.parse_args(argv)
     if args.logdir is None:
         args.logdir = default_logdir()
@@ -219,7 +249,8 @@ def _take_the_runs_flags(p, argv, args):
     # checked (tfgraph.support.Run trusts them).
     refuse_other_flags(run, before, flag_values(args))
     if taken:
-        print(f"Resuming {run.name} with its own flags: {' '.join(taken)}")
+        print(_("Resuming {run} with its own flags: {flags}").format(run=run.name,
+                                                                     flags=" ".join(taken)))
 
 
 def _check_writable(folder):
@@ -231,13 +262,14 @@ def _check_writable(folder):
         existing = existing.parent             # the deepest part of the path there already
     try:
         if not existing.is_dir():
-            raise NotADirectoryError(errno.ENOTDIR, f"{existing} is a file, not a folder")
+            raise NotADirectoryError(errno.ENOTDIR, _("{path} is a file, not a folder").format(
+                path=existing))
         probe = existing / f".write-test-{os.getpid()}"
         probe.touch()
         probe.unlink()
     except OSError as e:
-        raise UserError(f"cannot write to the log folder {folder}: {e.strerror or e} "
-                        f"(choose another with --logdir)") from None
+        raise UserError(_("cannot write to the log folder {folder}: {reason} (choose another "
+                          "with --logdir)").format(folder=folder, reason=e.strerror or e)) from None
 
 
 def run(main, argv=None):
@@ -250,16 +282,18 @@ def run(main, argv=None):
     module = sys.modules.get(main.__module__)
     spec = getattr(module, "__spec__", None)
     prog = f"python -m {spec.name if spec else main.__module__}"
+    argv = sys.argv[1:] if argv is None else argv
     try:
-        main(sys.argv[1:] if argv is None else argv)
+        i18n.setup(argv)        # before main builds its parser: --help speaks it too
+        main(argv)
     except BrokenPipeError:
         stop_quietly_on_closed_output()
     except UserError as e:
         message = " ".join(str(e).split())
-        print(f"{prog}: error: {message}", file=sys.stderr)
+        print(_("{prog}: error: {message}").format(prog=prog, message=message), file=sys.stderr)
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
-        print(f"{prog}: interrupted", file=sys.stderr)
+        print(_("{prog}: interrupted").format(prog=prog), file=sys.stderr)
         sys.exit(130)
     finally:
         # Output still buffered (stdout into a pipe) goes now, however main ended (--help

@@ -14,7 +14,7 @@ from tfgraph.support.errors import UserError
 
 FLAGS_FILE = "flags.json"   # the flags a run was started with: --resume reads them back
 # Flags that say where and how to run, not what the experiment is: never taken from the run.
-NOT_TAKEN_ON_RESUME = {"logdir", "resume", "run_name", "tensorboard"}
+NOT_TAKEN_ON_RESUME = {"logdir", "resume", "run_name", "tensorboard", "lang"}
 # What a resumed run may do differently: those, and train further or summarise at another
 # pace. Everything else is the experiment itself.
 MAY_CHANGE_ON_RESUME = NOT_TAKEN_ON_RESUME | {"epochs", "summary_every"}
