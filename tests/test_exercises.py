@@ -9,7 +9,7 @@ tf.gradients), so a check that cannot fail would show here as a mistake that pas
 import subprocess
 
 import pytest
-from conftest import assert_one_line_error, lesson_process
+from conftest import assert_one_line_error, english_left, lesson_process
 
 import lessons
 from lessons import exercises
@@ -159,6 +159,66 @@ def test_the_real_command_checks_a_started_stub(tmp_path):
                           str(tmp_path)).returncode == 0
     proc = lesson_process("exercises", "check", "cross_entropy", "--dir", str(tmp_path))
     assert proc.returncode == 1 and "not written yet" in proc.stdout, proc.stdout
+
+
+# -- in Portuguese (--lang pt, TFGRAPH_LANG=pt, LANG=pt_BR): the same command, every word a
+# learner reads from the catalogs; English is every test above.
+
+def test_every_check_has_a_title_in_the_catalog():
+    found = {c for name in exercises.NAMES for c, _f in exercises.checks(exercises.exercise(name))}
+    assert found == set(checking.CHECK_NAMES)
+
+
+def test_list_and_help_in_portuguese(tmp_path, capsys):
+    (tmp_path / "cross_entropy.py").write_text(exercises.source("cross_entropy", "solution"))
+    assert exercises_main(["list", "--dir", str(tmp_path), "--lang", "pt"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Exercícios (seus arquivos em ")
+    assert "lição  7 mnist_softmax" in out and "não verificado" in out and "não iniciado" in out
+    assert english_left(out) == []
+    with pytest.raises(SystemExit) as stop:
+        exercises_main(["--help", "--lang", "pt"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("uso: python -m lessons.exercises") and "opções" in out
+    assert english_left(out) == []
+
+
+def test_a_failing_check_in_portuguese_prints_the_portuguese_hint(tmp_path, capsys, monkeypatch):
+    # The checks run in this process (pytest.main): the language chosen reaches their hints.
+    path = tmp_path / "cross_entropy.py"
+    path.write_text(exercises.source("cross_entropy", "stub"))
+    assert exercises_main(["check", "cross_entropy", "--dir", str(tmp_path), "--lang", "pt"]) == 1
+    out = capsys.readouterr().out
+    assert "  FALHOU  sem NaN para logits de 1000: ainda não escrito: troque " \
+           "`raise NotImplementedError` pelo seu código" in out
+    assert "0 de 5 verificações passaram. Empacou? python -m lessons.exercises solution " \
+           "cross_entropy" in out
+    assert english_left(out) == []
+    path.write_text(exercises.source("cross_entropy", "mistake_log_of_softmax"))
+    monkeypatch.setenv("TFGRAPH_LANG", "pt")
+    assert exercises_main(["check", "cross_entropy", "--dir", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "  passou  os valores seguem a fórmula" in out
+    assert "  FALHOU  sem NaN para logits de 1000: NaN para logits de 1000: exp(1000) estoura" in out
+    assert english_left(out) == []
+
+
+def test_errors_in_portuguese_are_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LANG", "pt_BR.UTF-8")
+    assert exercises_main(["check", "no_such", "--dir", str(tmp_path)]) == 2
+    line, = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("python -m lessons.exercises: erro: nenhum exercício se chama "
+                           "'no_such'; os exercícios são: normal_equations, elu,")
+    assert exercises_main(["check", "cross_entropy", "--dir", str(tmp_path)]) == 2
+    line, = capsys.readouterr().err.strip().splitlines()
+    assert "não existe: comece-o primeiro (python -m lessons.exercises start cross_entropy)" in line
+    assert exercises_main(["start", "cross_entropy", "--dir", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.startswith(f"Criei {tmp_path / 'cross_entropy.py'}: entropia ")
+    assert exercises_main(["start", "cross_entropy", "--dir", str(tmp_path)]) == 2
+    line, = capsys.readouterr().err.strip().splitlines()
+    assert "já existe: é o seu trabalho, ele nunca é sobrescrito" in line
+    assert english_left(line) == []
 
 
 @pytest.mark.parametrize("lesson", [module for module, *_ in lessons.SYLLABUS])

@@ -17,9 +17,38 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lessons.exercises import Hint, checks, exercise
+from tfgraph.support.i18n import N_, _
 
 _loaded = itertools.count(1)
 STATUS_FILE = ".status.json"   # beside the learner's files: the last result of each, by content
+# The status words, kept in English in STATUS_FILE and shown translated (`_(status(...))`).
+NOT_STARTED, PASSED, FAILING, NOT_CHECKED = (N_("not started"), N_("passed"), N_("failing"),
+                                             N_("not checked"))
+# The checks' names as `check` shows them: in English the check's own name, in another
+# language its title (`_(result.check)`); a test holds every check of every exercise here.
+CHECK_NAMES = (
+    N_("theta_is_two_by_one"), N_("matches_numpy_lstsq"), N_("intercept_is_there"),
+    N_("solved_by_the_normal_equations"), N_("same_shape_as_z"), N_("values_match_the_formula"),
+    N_("slope_matches_the_derivative"), N_("no_nan_slope_at_z_100"),
+    N_("built_from_primitive_ops"), N_("one_update_matches_numpy"),
+    N_("park_table_learnt_in_two_epochs"), N_("delta_is_batch_by_n"), N_("values_match_numpy"),
+    N_("agrees_with_tf_gradients"), N_("one_row_per_point_one_column_per_feature"),
+    N_("each_column_is_its_feature"), N_("any_number_of_points"),
+    N_("build_makes_an_op_that_adds_one"), N_("count_runs_it_n_times"),
+    N_("the_graph_does_not_grow_in_the_loop"), N_("count_works_in_a_finalized_graph"),
+    N_("batch_size_is_known_when_it_runs"), N_("one_number_for_the_batch"),
+    N_("no_nan_for_logits_of_1000"), N_("gradient_is_softmax_minus_labels"),
+    N_("logits_are_batch_by_10"), N_("parameter_count"), N_("not_one_linear_map"),
+    N_("logits_match_numpy"), N_("hidden_weights_start_random"), N_("block_output_shape"),
+    N_("block_parameter_count"), N_("block_values_match_numpy"), N_("vgg16_parameters"),
+    N_("counted_from_the_list"), N_("new_dense_layers_train"),
+    N_("reused_conv_layers_stay_frozen"), N_("no_gradient_through_the_frozen_layers"),
+    N_("trainable_parameters_as_the_lesson_prints"),
+    N_("a_scalar_loss_and_a_histogram_weights"), N_("their_values"),
+    N_("on_disk_when_write_returns"), N_("each_loss_at_its_step"),
+    N_("every_variable_on_the_ps"), N_("the_matmuls_on_this_worker"),
+    N_("worker_0_shares_the_same_variables"),
+)
 
 
 class BadFile(Exception):
@@ -36,14 +65,15 @@ def load(path):
     """The learner's file as a module. BadFile for a missing file or one that does not run."""
     path = Path(path)
     if not path.is_file():
-        raise BadFile(f"{path} does not exist: start it first "
-                      f"(python -m lessons.exercises start {path.stem})")
+        raise BadFile(_("{path} does not exist: start it first ({command})").format(
+            path=path, command=f"python -m lessons.exercises start {path.stem}"))
     spec = importlib.util.spec_from_file_location(f"_learner_{path.stem}_{next(_loaded)}", path)
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
     except SyntaxError as e:
-        raise BadFile(f"{path}, line {e.lineno}: syntax error: {e.msg}") from None
+        raise BadFile(_("{path}, line {line}: syntax error: {message}").format(
+            path=path, line=e.lineno, message=e.msg)) from None
     except Exception as e:                      # (the file runs code at import that fails)
         line = _learner_line(e, path)
         raise BadFile(f"{path}{line}: {type(e).__name__}: {e}") from None
@@ -53,7 +83,7 @@ def load(path):
 def _learner_line(error, path):
     frames = [f for f in traceback.extract_tb(error.__traceback__)
               if Path(f.filename).resolve() == Path(path).resolve()]
-    return f", line {frames[-1].lineno}" if frames else ""
+    return _(", line {line}").format(line=frames[-1].lineno) if frames else ""
 
 
 def _raised_in_module(error, module):
@@ -71,14 +101,15 @@ def outcome(check, learner, path=None):
     except Hint as h:
         return Result(name, False, str(h))
     except NotImplementedError:
-        return Result(name, False, "not written yet: replace `raise NotImplementedError` with "
-                                   "your code")
+        return Result(name, False, _("not written yet: replace `raise NotImplementedError` "
+                                     "with your code"))
     except Exception as e:
         first = (str(e).strip().splitlines() or [""])[0]
         where = _learner_line(e, path) if path else ""
         if not where and not _raised_in_module(e, learner):
             raise                               # a bug of the check, not the learner's
-        return Result(name, False, f"your code raised {type(e).__name__}{where}: {first}")
+        return Result(name, False, _("your code raised {error}{where}: {message}").format(
+            error=type(e).__name__, where=where, message=first))
     return Result(name, True)
 
 
@@ -115,21 +146,22 @@ class _Collector:
         if report.when == "call" or (report.when == "setup" and report.failed):
             check = report.nodeid.rsplit("[", 1)[-1].rstrip("]")
             self.results.append(report.user_properties[0][1] if report.user_properties
-                                else Result(check, report.passed, "the check itself failed"))
+                                else Result(check, report.passed, _("the check itself failed")))
 
 
 def status(name, folder):
-    """"not started", "passed", "failing" or "not checked" (changed since its last check)."""
+    """"not started", "passed", "failing" or "not checked" (changed since its last check),
+    in English: show it translated, `_(status(name, folder))`."""
     path = Path(folder) / f"{name}.py"
     if not path.is_file():
-        return "not started"
-    return _read_status(folder).get(name, {}).get(_digest(path), "not checked")
+        return NOT_STARTED
+    return _read_status(folder).get(name, {}).get(_digest(path), NOT_CHECKED)
 
 
 def remember(name, folder, results):
     path = Path(folder) / f"{name}.py"
     table = _read_status(folder)
-    table[name] = {_digest(path): "passed" if all(r.passed for r in results) else "failing"}
+    table[name] = {_digest(path): PASSED if all(r.passed for r in results) else FAILING}
     try:
         (Path(folder) / STATUS_FILE).write_text(json.dumps(table, indent=1))
     except OSError:

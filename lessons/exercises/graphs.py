@@ -8,6 +8,7 @@ import numpy as np
 
 from lessons.exercises import Hint
 from tfgraph import new_graph, tf
+from tfgraph.support.i18n import _, number
 
 
 class Built:
@@ -48,37 +49,43 @@ def shape_text(shape):
 
 def must_be_tensor(value, what):
     if not isinstance(value, (tf.Tensor, tf.Variable)) and not hasattr(value, "op"):
-        raise Hint(f"`{what}` should return a tensor; it returned {type(value).__name__}")
+        raise Hint(_("`{what}` should return a tensor; it returned {kind}").format(
+            what=what, kind=type(value).__name__))
 
 
 def must_have_shape(value, expected, what, fed=""):
-    """Hint when a computed array's shape is not `expected` (a tuple)."""
+    """Hint when a computed array's shape is not `expected` (a tuple). `fed`: what it was
+    computed for, translated (`_(" for a batch of {n}")`)."""
     shape = tuple(np.shape(value))
     if shape != tuple(expected):
-        raise Hint(f"`{what}` has shape {list(shape)}{fed}; it needs {list(expected)}")
+        raise Hint(_("`{what}` has shape {shape}{fed}; it needs {expected}").format(
+            what=what, shape=list(shape), fed=fed, expected=list(expected)))
 
 
 def must_be_close(value, expected, what, at="", atol=1e-5, rtol=1e-4):
     value, expected = np.asarray(value, np.float64), np.asarray(expected, np.float64)
     must_have_shape(value, expected.shape, what)
     if not np.all(np.isfinite(value)):
-        raise Hint(f"`{what}` is NaN or infinite{at}")
+        raise Hint(_("`{what}` is NaN or infinite{at}").format(what=what, at=at))
     if not np.allclose(value, expected, atol=atol, rtol=rtol):
         worst = np.unravel_index(np.argmax(np.abs(value - expected)), value.shape) \
             if value.shape else ()
-        where = f" (at index {list(map(int, worst))})" if worst else ""
-        raise Hint(f"`{what}` is {np.asarray(value)[worst]:.6g}{where}{at}; "
-                   f"expected {np.asarray(expected)[worst]:.6g}")
+        where = _(" (at index {index})").format(index=list(map(int, worst))) if worst else ""
+        raise Hint(_("`{what}` is {value}{where}{at}; expected {expected}").format(
+            what=what, value=number(np.asarray(value)[worst], ".6g"), where=where, at=at,
+            expected=number(np.asarray(expected)[worst], ".6g")))
 
 
-def run_or_hint(built, *arrays, fetch=None, what="your graph", fed=""):
+def run_or_hint(built, *arrays, fetch=None, what=None, fed=""):
     """`built.run(...)`, with an error of the learner's graph that only shows when it runs (a
     shape that does not fit the fed batch, an uninitialised variable) turned into a Hint
     that quotes TensorFlow's first line, instead of an error of the check."""
+    what = _("your graph") if what is None else what
     try:
         return built.run(*arrays, fetch=fetch)
     except tf.errors.OpError as e:
-        raise Hint(f"running {what}{fed} failed: {type(e).__name__}: {op_error_reason(e)}") from None
+        raise Hint(_("running {what}{fed} failed: {error}: {reason}").format(
+            what=what, fed=fed, error=type(e).__name__, reason=op_error_reason(e))) from None
 
 
 def op_error_reason(error):

@@ -4,8 +4,9 @@ import numpy as np
 
 from lessons.exercises import Hint
 from lessons.exercises.graphs import Built, must_be_close, must_be_tensor, must_have_shape
+from tfgraph.support.i18n import N_, _
 
-TASK = "softmax cross-entropy from primitive ops that gives no NaN for logits of 1000"
+TASK = N_("softmax cross-entropy from primitive ops that gives no NaN for logits of 1000")
 MISTAKES = {
     "mistake_log_of_softmax": "NaN for logits of 1000",
     "mistake_sum_over_batch": "it needs []",
@@ -32,13 +33,13 @@ def _built(learner):
 
 def check_one_number_for_the_batch(learner):
     value = _built(learner).run(LOGITS, LABELS)
-    must_have_shape(value, (), "loss", fed=" for a batch of 5")
+    must_have_shape(value, (), "loss", fed=_(" for a batch of {n}").format(n=5))
 
 
 def check_values_match_the_formula(learner):
     value = _built(learner).run(LOGITS, LABELS)
-    must_have_shape(value, (), "loss", fed=" for a batch of 5")
-    must_be_close(value, reference(LOGITS, LABELS), "loss", at=" for random logits")
+    must_have_shape(value, (), "loss", fed=_(" for a batch of {n}").format(n=5))
+    must_be_close(value, reference(LOGITS, LABELS), "loss", at=_(" for random logits"))
 
 
 def check_no_nan_for_logits_of_1000(learner):
@@ -46,16 +47,16 @@ def check_no_nan_for_logits_of_1000(learner):
     large[0, 3] = 1000.0
     value = _built(learner).run(large, LABELS)
     if not np.isfinite(value).all():
-        raise Hint("NaN for logits of 1000: exp(1000) overflows; subtract each row's largest "
-                   "logit first (log-softmax: z - max - log(sum(exp(z - max))))")
-    must_be_close(value, reference(large, LABELS), "loss", at=" for logits of 1000")
+        raise Hint(_("NaN for logits of 1000: exp(1000) overflows; subtract each row's largest "
+                     "logit first (log-softmax: z - max - log(sum(exp(z - max))))"))
+    must_be_close(value, reference(large, LABELS), "loss", at=_(" for logits of 1000"))
 
 
 def check_gradient_is_softmax_minus_labels(learner):
     built = _built(learner)
     grad = built.gradient(built.output, built.inputs[0])[0]
     if grad is None:
-        raise Hint("the loss does not depend on `logits` (tf.gradients gives None)")
+        raise Hint(_("the loss does not depend on `logits` (tf.gradients gives None)"))
     value = built.run(LOGITS, LABELS, fetch=grad)
     z = LOGITS.astype(np.float64)
     softmax = np.exp(z - z.max(1, keepdims=True))
@@ -69,5 +70,5 @@ def check_built_from_primitive_ops(learner):
              "Softmax", "LogSoftmax"}
     used = fused & _built(learner).op_types()
     if used:
-        raise Hint(f"the graph uses {', '.join(sorted(used))}: write it from primitive ops "
-                   f"(tf.exp, tf.reduce_max, tf.reduce_sum, tf.math.log)")
+        raise Hint(_("the graph uses {ops}: write it from primitive ops (tf.exp, tf.reduce_max, "
+                     "tf.reduce_sum, tf.math.log)").format(ops=", ".join(sorted(used))))

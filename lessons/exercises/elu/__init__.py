@@ -4,8 +4,9 @@ import numpy as np
 
 from lessons.exercises import Hint
 from lessons.exercises.graphs import Built, must_be_tensor, must_have_shape
+from tfgraph.support.i18n import N_, _, number
 
-TASK = "ELU from primitive ops: its values, its slope (alpha at 0), no NaN slope at z = 100"
+TASK = N_("ELU from primitive ops: its values, its slope (alpha at 0), no NaN slope at z = 100")
 MISTAKES = {
     "mistake_minus_one_forgotten": "alpha·(e^z - 1)",
     "mistake_overflowing_where": "slope at z = 100 is NaN",
@@ -55,61 +56,69 @@ def _first_wrong(value, expected, z, atol, rtol):
 
 def check_same_shape_as_z(learner):
     value = _built(learner, VALUE_Z).run(VALUE_Z)
-    must_have_shape(value, VALUE_Z.shape, "elu(z)", fed=" for z of shape [2, 5]")
+    must_have_shape(value, VALUE_Z.shape, "elu(z)", fed=_(" for z of shape [2, 5]"))
 
 
 def check_values_match_the_formula(learner):
     for alpha in (None, SLOPE_ALPHA):
         value = _built(learner, VALUE_Z, alpha).run(VALUE_Z)
-        must_have_shape(value, VALUE_Z.shape, _call(alpha), fed=" for z of shape [2, 5]")
+        must_have_shape(value, VALUE_Z.shape, _call(alpha), fed=_(" for z of shape [2, 5]"))
         wrong = _first_wrong(value, reference(VALUE_Z, alpha or 1.0), VALUE_Z, 1e-6, 1e-5)
         if wrong:
             z, got, want = wrong
-            side = ("for z > 0 ELU is z itself" if z > 0 else
-                    "for z <= 0 ELU is alpha·(e^z - 1): 0 at z = 0, going down to -alpha as z "
-                    "goes to minus infinity")
-            raise Hint(f"`{_call(alpha)}` is {got:.6g} at z = {z:g}; expected {want:.6g}: {side}")
+            side = (_("for z > 0 ELU is z itself") if z > 0 else
+                    _("for z <= 0 ELU is alpha·(e^z - 1): 0 at z = 0, going down to -alpha as z "
+                      "goes to minus infinity"))
+            raise Hint(_("`{call}` is {got} at z = {z}; expected {want}: {why}").format(
+                call=_call(alpha), got=number(got, ".6g"), z=number(z, "g"),
+                want=number(want, ".6g"), why=side))
 
 
 def check_slope_matches_the_derivative(learner):
     built = _built(learner, SLOPE_Z, SLOPE_ALPHA)
     slope = built.gradient(built.output, built.inputs[0])[0]
     if slope is None:
-        raise Hint(f"`{_call(SLOPE_ALPHA)}` does not depend on z: tf.gradients gives None")
+        raise Hint(_("`{call}` does not depend on z: tf.gradients gives None").format(
+            call=_call(SLOPE_ALPHA)))
     value = built.run(SLOPE_Z, fetch=slope)
     wrong = _first_wrong(value, reference_slope(SLOPE_Z, SLOPE_ALPHA), SLOPE_Z, 1e-6, 1e-5)
     if wrong:
         z, got, want = wrong
-        why = ("z = 0 takes the exponential side (tf.where(z > 0, ...)), slope alpha·e^0 = "
-               "alpha, as tfgraph.activations.elu does" if z == 0 else
-               "for z > 0 the slope is 1" if z > 0 else "for z < 0 the slope is alpha·e^z")
-        raise Hint(f"the slope of `{_call(SLOPE_ALPHA)}` (by tf.gradients) is {got:.6g} at "
-                   f"z = {z:g}; expected {want:.6g}: {why}")
+        why = (_("z = 0 takes the exponential side (tf.where(z > 0, ...)), slope alpha·e^0 = "
+                 "alpha, as tfgraph.activations.elu does") if z == 0 else
+               _("for z > 0 the slope is 1") if z > 0 else _("for z < 0 the slope is alpha·e^z"))
+        raise Hint(_("the slope of `{call}` (by tf.gradients) is {got} at z = {z}; expected "
+                     "{want}: {why}").format(call=_call(SLOPE_ALPHA), got=number(got, ".6g"),
+                                             z=number(z, "g"), want=number(want, ".6g"), why=why))
 
 
 def check_no_nan_slope_at_z_100(learner):
     built = _built(learner, LARGE_Z)
     slope = built.gradient(built.output, built.inputs[0])[0]
     if slope is None:
-        raise Hint("`elu(z)` does not depend on z: tf.gradients gives None")
+        raise Hint(_("`{call}` does not depend on z: tf.gradients gives None").format(
+            call="elu(z)"))
     value, slope = built.run(LARGE_Z, fetch=[built.output, slope])
     for got, z in zip(value.ravel(), LARGE_Z.ravel()):
         if not np.isfinite(got):
-            raise Hint(f"`elu(z)` is {got} at z = {z:g}: e^{z:g} overflows to inf in float32; "
-                       f"compute e^ only of what can be at most 0, tf.minimum(z, 0.0)")
+            raise Hint(_("`elu(z)` is {got} at z = {z}: e^{z} overflows to inf in float32; "
+                         "compute e^ only of what can be at most 0, tf.minimum(z, 0.0)").format(
+                got=got, z=number(z, "g")))
     wrong = _first_wrong(slope, reference_slope(LARGE_Z, 1.0), LARGE_Z, 1e-6, 1e-5)
     if wrong:
         z, got, want = wrong
         if np.isnan(got):
-            raise Hint(f"the slope at z = {z:g} is NaN (expected {want:g}): tf.where computes both "
-                       f"sides, e^{z:g} overflows to inf on the side it discards, and that side's "
-                       f"gradient, 0·inf, is NaN; take e^ of tf.minimum(z, 0.0), never above 1")
-        raise Hint(f"the slope of `elu(z)` (by tf.gradients) is {got:.6g} at z = {z:g}; "
-                   f"expected {want:g}")
+            raise Hint(_("the slope at z = {z} is NaN (expected {want}): tf.where computes "
+                         "both sides, e^{z} overflows to inf on the side it discards, and that "
+                         "side's gradient, 0·inf, is NaN; take e^ of tf.minimum(z, 0.0), never "
+                         "above 1").format(z=number(z, "g"), want=number(want, "g")))
+        raise Hint(_("the slope of `{call}` (by tf.gradients) is {got} at z = {z}; expected "
+                     "{want}").format(call="elu(z)", got=number(got, ".6g"), z=number(z, "g"),
+                                      want=number(want, "g")))
 
 
 def check_built_from_primitive_ops(learner):
     ready_made = {"Elu", "Selu"} & _built(learner, VALUE_Z).op_types()
     if ready_made:
-        raise Hint(f"the graph uses {', '.join(sorted(ready_made))} (tf.nn.elu): write ELU from "
-                   f"primitive ops, tf.where, tf.exp, tf.minimum")
+        raise Hint(_("the graph uses {ops} (tf.nn.elu): write ELU from primitive ops, "
+                     "tf.where, tf.exp, tf.minimum").format(ops=", ".join(sorted(ready_made))))

@@ -6,8 +6,9 @@ import numpy as np
 from lessons import going_deep
 from lessons.exercises import Hint
 from tfgraph import losses, new_graph, optimizers, tf
+from tfgraph.support.i18n import N_, _, number
 
-TASK = "the var_list that trains the new dense layers and keeps the reused conv layers frozen"
+TASK = N_("the var_list that trains the new dense layers and keeps the reused conv layers frozen")
 MISTAKES = {
     "mistake_every_variable": "changed during training: leave it out of `var_list`",
     "mistake_conv_not_dense": "did not change during training: put it in `var_list`",
@@ -58,7 +59,7 @@ class Network:
         with tf.compat.v1.Session(graph=self.graph) as session:
             session.run(self.init)
             before = session.run(self.variables)
-            for _ in range(STEPS):
+            for _step in range(STEPS):
                 session.run(self.train_op, self.feed)
             after = session.run(self.variables)
         return {v.op.name: bool(np.any(a != b))
@@ -71,24 +72,25 @@ class Network:
 def _as_var_list(value, variables):
     """The learner's answer as a list of this graph's variables, or a Hint saying why not."""
     if value is None:
-        raise Hint("`var_list` returned None: return the list of variables to train")
+        raise Hint(_("`var_list` returned None: return the list of variables to train"))
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-        raise Hint(f"`var_list` should return a list of variables; it returned "
-                   f"{type(value).__name__}")
+        raise Hint(_("`var_list` should return a list of variables; it returned {kind}").format(
+            kind=type(value).__name__))
     found = list(value)
     known = {id(v): v for v in variables}
     for v in found:
         if id(v) not in known:
             what = f"{v!r}" if isinstance(v, str) else type(v).__name__
-            raise Hint(f"`var_list` holds {what}: it should hold the variables themselves "
-                       f"(tf.Variable), picked from the list it is given")
+            raise Hint(_("`var_list` holds {what}: it should hold the variables themselves "
+                         "(tf.Variable), picked from the list it is given").format(what=what))
     if not found:
-        raise Hint("`var_list` is empty: nothing would train; the new dense layers (scope "
-                   "`head`: fc4, fc5) must")
+        raise Hint(_("`var_list` is empty: nothing would train; the new dense layers (scope "
+                     "`head`: fc4, fc5) must"))
     names = [v.op.name for v in found]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
-        raise Hint(f"`var_list` holds {', '.join(twice)} more than once: each variable once")
+        raise Hint(_("`var_list` holds {names} more than once: each variable once").format(
+            names=", ".join(twice)))
     return found
 
 
@@ -96,16 +98,17 @@ def check_new_dense_layers_train(learner):
     changed = Network(learner).changed()
     for name, moved in changed.items():
         if name.startswith("head/") and not moved:
-            raise Hint(f"`{name}` did not change during training: put it in `var_list` (the "
-                       f"new dense layers fc4, fc5, weights and biases, learn the digits 5-9)")
+            raise Hint(_("`{name}` did not change during training: put it in `var_list` (the "
+                         "new dense layers fc4, fc5, weights and biases, learn the digits "
+                         "5-9)").format(name=name))
 
 
 def check_reused_conv_layers_stay_frozen(learner):
     changed = Network(learner).changed()
     for name, moved in changed.items():
         if name.startswith("base/") and moved:
-            raise Hint(f"`{name}` changed during training: leave it out of `var_list` (the "
-                       f"reused conv layers stay frozen)")
+            raise Hint(_("`{name}` changed during training: leave it out of `var_list` (the "
+                         "reused conv layers stay frozen)").format(name=name))
 
 
 def check_no_gradient_through_the_frozen_layers(learner):
@@ -113,15 +116,17 @@ def check_no_gradient_through_the_frozen_layers(learner):
     # layer needs none (the lesson: "frozen's `gradients` box has none").
     found = Network(learner).op_count("Conv2DBackpropFilter")
     if found:
-        raise Hint(f"the `gradients` box holds {found} Conv2DBackpropFilter ops (the backward "
-                   f"pass of conv filters); with the conv layers frozen it needs none: leave "
-                   f"them out of `var_list`")
+        raise Hint(_("the `gradients` box holds {n} Conv2DBackpropFilter ops (the backward "
+                     "pass of conv filters); with the conv layers frozen it needs none: leave "
+                     "them out of `var_list`").format(n=found))
 
 
 def check_trainable_parameters_as_the_lesson_prints(learner):
     network = Network(learner)
     trained = sum(int(np.prod(v.shape.as_list())) for v in network.var_list)
     if trained != FC4 + FC5:
-        raise Hint(f"`var_list` holds {trained:,} parameters; the frozen variant trains "
-                   f"{FC4 + FC5:,} (fc4 {FC4:,} + fc5 {FC5:,}), as the lesson prints: "
-                   f"\"trainable parameters {CONV + FC4 + FC5:,} -> {FC4 + FC5:,}\"")
+        raise Hint(_("`var_list` holds {n} parameters; the frozen variant trains {need} "
+                     "(fc4 {fc4} + fc5 {fc5}), as the lesson prints: {line}").format(
+            n=number(trained, ","), need=number(FC4 + FC5, ","), fc4=number(FC4, ","),
+            fc5=number(FC5, ","), line='"' + _("trainable parameters {before} -> {after}").format(
+                before=number(CONV + FC4 + FC5, ","), after=number(FC4 + FC5, ",")) + '"'))

@@ -8,8 +8,10 @@ import numpy as np
 from lessons.exercises import Hint
 from lessons.exercises.graphs import Built, must_be_tensor, must_have_shape, run_or_hint
 from tfgraph import new_graph, tf
+from tfgraph.support.i18n import N_, _, ngettext
 
-TASK = "build an op once and run it in a loop without growing the graph; a batch's size as a tensor"
+TASK = N_("build an op once and run it in a loop without growing the graph; a batch's size as "
+          "a tensor")
 MISTAKES = {
     "mistake_assign_add_in_the_loop": "the graph grew by",
     "mistake_read_in_the_loop": "the graph grew by",
@@ -34,8 +36,8 @@ class Counting:
             self.value = tf.identity(self.counter, name="value")    # the check's read
             self.step = learner.build(self.counter)
             if self.step is None:
-                raise Hint("`build` returned None: return the op that adds 1 to the counter "
-                           "(counter.assign_add(1)), for `count` to run")
+                raise Hint(_("`build` returned None: return the op that adds 1 to the counter "
+                             "(counter.assign_add(1)), for `count` to run"))
             init = tf.compat.v1.global_variables_initializer()
         self.session = tf.compat.v1.Session(graph=self.graph)
         self.session.run(init)
@@ -54,47 +56,50 @@ class Counting:
                 return learner.count(self.session, self.counter, self.step, n)
             except tf.errors.OpError as e:
                 first = str(e.message).strip().splitlines()[0]
-                raise Hint(f"running `count` failed: {type(e).__name__}: {first}") from None
+                raise Hint(_("running `count` failed: {error}: {reason}").format(
+                    error=type(e).__name__, reason=first)) from None
 
 
 def _must_be_the_count(value, expected, n):
     if isinstance(value, (tf.Tensor, tf.Variable, tf.Operation)) or hasattr(value, "op"):
-        raise Hint(f"`count` returned a tensor ({value.name}); return the counter's value, a "
-                   f"number: what session.run gives back")
+        raise Hint(_("`count` returned a tensor ({name}); return the counter's value, a "
+                     "number: what session.run gives back").format(name=value.name))
     if value is None or np.shape(value) != ():
-        raise Hint(f"`count` returned {value!r}; it should return the counter's value after "
-                   f"the {n} runs, one number ({expected})")
+        raise Hint(_("`count` returned {value!r}; it should return the counter's value after "
+                     "the {n} runs, one number ({expected})").format(
+            value=value, n=n, expected=expected))
     if int(value) != expected:
-        raise Hint(f"`count` returned {int(value)} after {n} runs; it should return "
-                   f"{expected}, the counter's value after them")
+        raise Hint(_("`count` returned {value} after {n} runs; it should return {expected}, the "
+                     "counter's value after them").format(value=int(value), n=n,
+                                                          expected=expected))
 
 
 def check_build_makes_an_op_that_adds_one(learner):
     counting = Counting(learner)
     if counting.read() != 0:
-        raise Hint(f"the counter is {counting.read()} before anything ran: `build` only builds "
-                   f"the op, it runs nothing")
-    for _ in range(3):
+        raise Hint(_("the counter is {value} before anything ran: `build` only builds the op, "
+                     "it runs nothing").format(value=counting.read()))
+    for _i in range(3):
         try:
             counting.session.run(counting.step)
         except (TypeError, ValueError) as e:
-            raise Hint(f"`build` returned {counting.step!r}, which a session cannot run: "
-                       f"return an op or a tensor ({e})") from None
+            raise Hint(_("`build` returned {step!r}, which a session cannot run: return an op "
+                         "or a tensor ({error})").format(step=counting.step, error=e)) from None
     if counting.read() == 0:
-        raise Hint("the counter is still 0 after running `build`'s op 3 times: the op must "
-                   "change the variable (counter.assign_add(1)); counter + 1 only computes "
-                   "a new value and leaves the variable as it was")
+        raise Hint(_("the counter is still 0 after running `build`'s op 3 times: the op must "
+                     "change the variable (counter.assign_add(1)); counter + 1 only computes "
+                     "a new value and leaves the variable as it was"))
     if counting.read() != 3:
-        raise Hint(f"the counter is {counting.read()} after running `build`'s op 3 times; "
-                   f"it should be 3: the op adds 1 each time it runs")
+        raise Hint(_("the counter is {value} after running `build`'s op 3 times; it should be 3: "
+                     "the op adds 1 each time it runs").format(value=counting.read()))
 
 
 def check_count_runs_it_n_times(learner):
     counting = Counting(learner)
     _must_be_the_count(counting.count(learner, 5), 5, 5)
     if counting.read() != 5:
-        raise Hint(f"the counter is {counting.read()} after count(session, counter, step, 5); "
-                   f"it should be 5: run the op 5 times")
+        raise Hint(_("the counter is {value} after count(session, counter, step, 5); it should "
+                     "be 5: run the op 5 times").format(value=counting.read()))
     # The variable keeps its value between runs of the same session: the count goes on.
     _must_be_the_count(counting.count(learner, 2), 7, 2)
 
@@ -108,9 +113,10 @@ def check_the_graph_does_not_grow_in_the_loop(learner):
     if new:
         kinds = Counter(op.type for op in new)
         made = ", ".join(f"{k} {t}" for t, k in kinds.most_common())
-        raise Hint(f"the graph grew by {len(new)} ops in the loop of {passes} passes (new: "
-                   f"{made}): build once, run many times: make every op in `build` (or before "
-                   f"the loop), and only session.run it in `count`")
+        raise Hint(_("the graph grew by {n} ops in the loop of {passes} passes (new: {made}): "
+                     "build once, run many times: make every op in `build` (or before the "
+                     "loop), and only session.run it in `count`").format(
+            n=len(new), passes=passes, made=made))
 
 
 def check_count_works_in_a_finalized_graph(learner):
@@ -119,24 +125,27 @@ def check_count_works_in_a_finalized_graph(learner):
     try:
         value = counting.count(learner, 3)
     except RuntimeError as e:
-        raise Hint(f"in a finalized graph `count` raised RuntimeError: {e} `count` makes an op; "
-                   f"make it in `build`, run it in `count`") from None
+        raise Hint(_("in a finalized graph `count` raised RuntimeError: {error} `count` makes "
+                     "an op; make it in `build`, run it in `count`").format(error=e)) from None
     _must_be_the_count(value, 3, 3)
 
 
 def check_batch_size_is_known_when_it_runs(learner):
     built = Built(learner.batch_size, ONE_ROW, names=["x"])
     if built.output is None:
-        raise Hint("`batch_size` returned None: x.shape[0] is the static shape, known while "
-                   "building, and x is [None, 3]: any number of rows. The rows fed are known "
-                   "only when it runs: tf.shape(x)[0], the dynamic shape")
+        raise Hint(_("`batch_size` returned None: x.shape[0] is the static shape, known while "
+                     "building, and x is [None, 3]: any number of rows. The rows fed are known "
+                     "only when it runs: tf.shape(x)[0], the dynamic shape"))
     must_be_tensor(built.output, "batch_size")
     for rows in (ONE_ROW, FOUR_ROWS):
-        fed = f" when x is fed {len(rows)} row{'s' * (len(rows) > 1)}"
+        fed = ngettext(" when x is fed {n} row", " when x is fed {n} rows", len(rows)).format(
+            n=len(rows))
         value = run_or_hint(built, rows, what="batch_size", fed=fed)
         if np.shape(value) == (2,):
-            raise Hint(f"`batch_size` is {value.tolist()}{fed}: the whole shape, rows and "
-                       f"columns; it needs one number, [], the rows: its first element")
+            raise Hint(_("`batch_size` is {value}{fed}: the whole shape, rows and columns; it "
+                         "needs one number, [], the rows: its first element").format(
+                value=value.tolist(), fed=fed))
         must_have_shape(value, (), "batch_size", fed=fed)
         if int(value) != len(rows):
-            raise Hint(f"`batch_size` is {int(value)}{fed}; it should be {len(rows)}")
+            raise Hint(_("`batch_size` is {value}{fed}; it should be {n}").format(
+                value=int(value), fed=fed, n=len(rows)))

@@ -8,8 +8,9 @@ from lessons.exercises import Hint
 from lessons.exercises.graphs import must_be_tensor, must_have_shape, op_error_reason, shape_text
 from tfgraph import new_graph, tf
 from tfgraph.data import park
+from tfgraph.support.i18n import N_, _, ngettext, number
 
-TASK = "backprop's step 3 by hand: a sigmoid layer's error delta from the next layer's"
+TASK = N_("backprop's step 3 by hand: a sigmoid layer's error delta from the next layer's")
 MISTAKES = {
     "mistake_transpose_forgotten": "delta_next · Wᵀ",
     "mistake_no_sigmoid_slope": "a·(1 - a)",
@@ -43,11 +44,17 @@ def _layer_error(learner, delta_next, weights, a):
         if not re.search(r"= (Batch)?MatMul(V\d)?\[", str(e)) or columns != n_next or columns == rows:
             raise
         d, w, wt = shape_text(delta_next.shape), shape_text(weights.shape), shape_text([n_next, rows])
-        raise Hint(f"`delta_next` is {d} and `weights` {w}: delta_next · W cannot be formed "
-                   f"({columns} column{'s' * (columns != 1)} against {rows} rows). Neuron j "
-                   f"gets sum over k of delta_next[:, k]·W[j, k], that is delta_next · Wᵀ, "
-                   f"{d}·{wt} = {shape_text([delta_next.shape[0], weights.shape[0]])}: "
-                   f"tf.matmul(delta_next, weights, transpose_b=True)") from None
+        raise Hint(ngettext(
+            "`delta_next` is {d} and `weights` {w}: delta_next · W cannot be formed ({columns} "
+            "column against {rows} rows). Neuron j gets sum over k of delta_next[:, k]·W[j, k], "
+            "that is delta_next · Wᵀ, {d}·{wt} = {result}: tf.matmul(delta_next, weights, "
+            "transpose_b=True)",
+            "`delta_next` is {d} and `weights` {w}: delta_next · W cannot be formed ({columns} "
+            "columns against {rows} rows). Neuron j gets sum over k of delta_next[:, k]·W[j, k], "
+            "that is delta_next · Wᵀ, {d}·{wt} = {result}: tf.matmul(delta_next, weights, "
+            "transpose_b=True)", columns).format(
+            d=d, w=w, columns=columns, rows=rows, wt=wt,
+            result=shape_text([delta_next.shape[0], weights.shape[0]]))) from None
     must_be_tensor(delta, "layer_error")
     return delta
 
@@ -65,35 +72,36 @@ def _delta(learner):
         try:
             return session.run(delta, {delta_next: DELTA_NEXT, weights: WEIGHTS, a: A})
         except tf.errors.OpError as e:
-            raise Hint(f"running `layer_error` failed for delta_next [{BATCH}, {N_NEXT}], "
-                       f"weights [{N}, {N_NEXT}], a [{BATCH}, {N}]: {type(e).__name__}: "
-                       f"{op_error_reason(e)}") from None
+            raise Hint(_("running `layer_error` failed{fed}: {error}: {reason}").format(
+                fed=_fed(), error=type(e).__name__, reason=op_error_reason(e))) from None
 
 
-FED = f" for delta_next [{BATCH}, {N_NEXT}], weights [{N}, {N_NEXT}], a [{BATCH}, {N}]"
+def _fed():
+    return _(" for delta_next {delta_next}, weights {weights}, a {a}").format(
+        delta_next=[BATCH, N_NEXT], weights=[N, N_NEXT], a=[BATCH, N])
 
 
 def check_delta_is_batch_by_n(learner):
-    must_have_shape(_delta(learner), (BATCH, N), "delta", fed=FED)
+    must_have_shape(_delta(learner), (BATCH, N), "delta", fed=_fed())
 
 
 def check_values_match_numpy(learner):
     delta = np.asarray(_delta(learner), np.float64)
-    must_have_shape(delta, (BATCH, N), "delta", fed=FED)
+    must_have_shape(delta, (BATCH, N), "delta", fed=_fed())
     expected = reference(DELTA_NEXT, WEIGHTS, A)
     if np.allclose(delta, expected, rtol=1e-4, atol=1e-6):
         return
     i, j = np.unravel_index(np.argmax(np.abs(delta - expected)), delta.shape)
-    said = (f"`delta` is {delta[i, j]:.6g} at [{i}, {j}] (example {i}, neuron {j}); "
-            f"expected {expected[i, j]:.6g}")
+    said = _("`delta` is {got} at [{i}, {j}] (example {i}, neuron {j}); expected {want}").format(
+        got=number(delta[i, j], ".6g"), i=i, j=j, want=number(expected[i, j], ".6g"))
     through = DELTA_NEXT.astype(np.float64) @ WEIGHTS.astype(np.float64).T
     sig = 1 / (1 + np.exp(-A.astype(np.float64)))
     if np.allclose(delta, through, rtol=1e-4, atol=1e-6):
-        raise Hint(f"{said}: yours is delta_next · Wᵀ alone; multiply it by the slope of this "
-                   f"layer's own sigmoid, a·(1 - a) (the chain rule's last link, dA/dz)")
+        raise Hint(said + _(": yours is delta_next · Wᵀ alone; multiply it by the slope of this "
+                            "layer's own sigmoid, a·(1 - a) (the chain rule's last link, dA/dz)"))
     if np.allclose(delta, through * sig * (1 - sig), rtol=1e-4, atol=1e-6):
-        raise Hint(f"{said}: `a` is already the sigmoid's output, so the slope is a·(1 - a), "
-                   f"not sigmoid(a)·(1 - sigmoid(a))")
+        raise Hint(said + _(": `a` is already the sigmoid's output, so the slope is a·(1 - a), "
+                            "not sigmoid(a)·(1 - sigmoid(a))"))
     raise Hint(said)
 
 
@@ -117,9 +125,10 @@ def check_agrees_with_tf_gradients(learner):
             delta = _layer_error(learner, deltas[0], weights[layer], outputs[layer])
             needs = [len(rows_x), NETWORK[layer]]
             if delta.shape.as_list() != needs:
-                raise Hint(f"in the network 2 -> 3 -> 4 -> 1, for the 6 rows of the park table, "
-                           f"`delta` of layer {layer} has shape {shape_text(delta.shape.as_list())}; "
-                           f"it needs {needs} ([batch, n])")
+                raise Hint(_("in the network 2 -> 3 -> 4 -> 1, for the 6 rows of the park "
+                             "table, `delta` of layer {layer} has shape {shape}; it needs "
+                             "{needs} ([batch, n])").format(
+                    layer=layer, shape=shape_text(delta.shape.as_list()), needs=needs))
             deltas.insert(0, delta)
         # ... and what it gives for each layer's weights and biases (the lesson's d_w, d_b)
         by_hand = [g for inputs, delta in zip(outputs, deltas)
@@ -129,16 +138,20 @@ def check_agrees_with_tf_gradients(learner):
         try:
             by_hand, automatic = session.run([by_hand, automatic])
         except tf.errors.OpError as e:
-            raise Hint(f"running the network 2 -> 3 -> 4 -> 1 with your `layer_error` failed: "
-                       f"{type(e).__name__}: {op_error_reason(e)}") from None
-    names = [f"{kind} of layer {layer}" for layer in range(1, len(NETWORK))
-             for kind in ("weights", "biases")]
-    for name, mine, theirs in zip(names, by_hand, automatic):
+            raise Hint(_("running the network 2 -> 3 -> 4 -> 1 with your `layer_error` "
+                         "failed: {error}: {reason}").format(error=type(e).__name__,
+                                                             reason=op_error_reason(e))) from None
+    names = [(f"{kind} of layer {layer}",
+              (_("weights of layer {layer}") if kind == "weights" else
+               _("biases of layer {layer}")).format(layer=layer))
+             for layer in range(1, len(NETWORK)) for kind in ("weights", "biases")]
+    for (name, shown), mine, theirs in zip(names, by_hand, automatic):
         must_have_shape(mine, theirs.shape, f"dE/d({name})",
-                        fed=" (from your delta, in the network 2 -> 3 -> 4 -> 1)")
+                        fed=_(" (from your delta, in the network 2 -> 3 -> 4 -> 1)"))
         if not np.allclose(mine, theirs, rtol=1e-4, atol=1e-6):
             worst = np.unravel_index(np.argmax(np.abs(mine - theirs)), mine.shape)
-            raise Hint(f"in the network 2 -> 3 -> 4 -> 1 on the park table, the slope of its "
-                       f"error for the {name}, from your delta (inputᵀ·delta), is "
-                       f"{mine[worst]:.6g} at {list(map(int, worst))}; tf.gradients says "
-                       f"{theirs[worst]:.6g}")
+            raise Hint(_("in the network 2 -> 3 -> 4 -> 1 on the park table, the slope of its "
+                         "error for the {name}, from your delta (inputᵀ·delta), is {got} at "
+                         "{index}; tf.gradients says {want}").format(
+                name=shown, got=number(mine[worst], ".6g"), index=list(map(int, worst)),
+                want=number(theirs[worst], ".6g")))

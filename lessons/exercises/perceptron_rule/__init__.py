@@ -5,8 +5,10 @@ import numpy as np
 from lessons.exercises import Hint
 from tfgraph import new_graph, tf
 from tfgraph.data import park
+from tfgraph.support.i18n import N_, _, number
 
-TASK = "the perceptron rule w <- w + lr·(Y - output)·x as an assign op: the park table in 2 epochs"
+TASK = N_("the perceptron rule w <- w + lr·(Y - output)·x as an assign op: the park table in "
+          "2 epochs")
 MISTAKES = {
     "mistake_sign_flipped": "flips the sign",
     "mistake_x_left_out": "multiply by x",
@@ -51,13 +53,14 @@ class _Rule:
                 self.update = learner.perceptron_rule(self.weights, self.x, self.y, learning_rate)
             except ValueError as e:
                 if "must be equal rank" in str(e) and "Assign" in str(e):
-                    raise Hint("the change you add to `weights` is one number ([]), and `weights` "
-                               "is [2]: multiply by x, so each weight moves by its own input "
-                               "(learning_rate·(Y - output)·x)") from None
+                    raise Hint(_("the change you add to `weights` is one number ([]), and "
+                                 "`weights` is [2]: multiply by x, so each weight moves by its "
+                                 "own input (learning_rate·(Y - output)·x)")) from None
                 raise
             if self.update is None or not hasattr(self.update, "graph"):
-                raise Hint(f"`perceptron_rule` returned {type(self.update).__name__}: return "
-                           f"the update, e.g. what tf.compat.v1.assign_add returns")
+                raise Hint(_("`perceptron_rule` returned {kind}: return the update, e.g. what "
+                             "tf.compat.v1.assign_add returns").format(
+                    kind=type(self.update).__name__))
             self.start = tf.compat.v1.placeholder(tf.float32, [2], name="start")
             self.set_weights = self.weights.assign(self.start)
             init = tf.compat.v1.global_variables_initializer()
@@ -79,7 +82,7 @@ class _Rule:
 
 
 def _text(v):
-    return "(" + ", ".join(f"{float(a):g}" for a in v) + ")"
+    return "(" + _(", ").join(number(float(a), "g") for a in v) + ")"
 
 
 def _wrong_update(built, weights, x, y, got, learning_rate, where):
@@ -88,23 +91,28 @@ def _wrong_update(built, weights, x, y, got, learning_rate, where):
     weights, x = np.asarray(weights, np.float64), np.asarray(x, np.float64)
     out, wx = step(weights, x), float(np.dot(weights, x))
     expected = rule(weights, x, y, learning_rate)
-    said = (f"{where}from w = {_text(weights)} with x = {_text(x)}, Y = {y:g} (w·x = {wx:g}, "
-            f"output {out:g}), running your update gave w = {_text(got)}; the rule gives "
-            f"{_text(expected)}")
+    said = where + _("from w = {weights} with x = {x}, Y = {y} (w·x = {wx}, output {out}), "
+                     "running your update gave w = {got}; the rule gives {expected}").format(
+        weights=_text(weights), x=_text(x), y=number(y, "g"), wx=number(wx, "g"),
+        out=number(out, "g"), got=_text(got), expected=_text(expected))
     change = learning_rate * (y - out)
     if np.allclose(got, weights) and not built.assigns():
-        raise Hint(f"{said}: `weights` did not change; the update must assign to the variable "
-                   f"(tf.compat.v1.assign_add(weights, ...)), not only compute w + ...")
+        raise Hint(said + _(": `weights` did not change; the update must assign to the variable "
+                            "(tf.compat.v1.assign_add(weights, ...)), not only compute w + ..."))
     if wx == 0 and np.allclose(got, weights + learning_rate * (y - (1 - out)) * x):
-        raise Hint(f"{said}: at w·x = 0 the step fires, output 1.0 (t = 0: 1.0 where w·x >= 0)")
+        raise Hint(said + _(": at w·x = 0 the step fires, output 1.0 (t = 0: 1.0 where "
+                            "w·x >= 0)"))
     if np.allclose(got, weights - change * x):
-        raise Hint(f"{said}: you moved w the wrong way; the error is (Y - output), and "
-                   f"(output - Y) flips the sign: a missed yes moves w towards x, a false yes away")
+        raise Hint(said + _(": you moved w the wrong way; the error is (Y - output), and "
+                            "(output - Y) flips the sign: a missed yes moves w towards x, a false "
+                            "yes away"))
     if np.allclose(got, weights + change):
-        raise Hint(f"{said}: both weights moved by the same {change:g}; multiply by x, so each "
-                   f"weight moves by its own input (a 0 input leaves its weight alone)")
+        raise Hint(said + _(": both weights moved by the same {change}; multiply by x, so each "
+                            "weight moves by its own input (a 0 input leaves its weight "
+                            "alone)").format(change=number(change, "g")))
     if np.allclose(got, weights + (y - out) * x):
-        raise Hint(f"{said}: the change must be multiplied by learning_rate ({learning_rate:g})")
+        raise Hint(said + _(": the change must be multiplied by learning_rate "
+                            "({learning_rate})").format(learning_rate=number(learning_rate, "g")))
     raise Hint(said)
 
 
@@ -115,7 +123,8 @@ def check_one_update_matches_numpy(learner):
             got = built.run(weights, x, y)
             if not np.allclose(got, rule(weights, x, y, LEARNING_RATE), atol=1e-6):
                 _wrong_update(built, weights, x, y, got, LEARNING_RATE,
-                              f"with learning rate {LEARNING_RATE:g}, ")
+                              _("with learning rate {rate}, ").format(
+                                  rate=number(LEARNING_RATE, "g")))
     finally:
         built.close()
 
@@ -130,10 +139,11 @@ def check_park_table_learnt_in_two_epochs(learner):
                 mine = built.run(weights, x, float(y))   # each step from the rule's own w
                 if not np.allclose(mine, rule(weights, x, y, PARK_RATE), atol=1e-6):
                     _wrong_update(built, weights, x, float(y), mine, PARK_RATE,
-                                  f"park table, epoch {epoch}, row {row}: ")
+                                  _("park table, epoch {epoch}, row {row}: ").format(
+                                      epoch=epoch, row=row))
                 weights = rule(weights, x, y, PARK_RATE)
     finally:
         built.close()
     if not np.allclose(mine, SLIDES_END):       # (the rule itself must land there)
-        raise Hint(f"after {EPOCHS} epochs w is {_text(mine)}; the slides end at "
-                   f"{_text(SLIDES_END)}")
+        raise Hint(_("after {epochs} epochs w is {got}; the slides end at {end}").format(
+            epochs=EPOCHS, got=_text(mine), end=_text(SLIDES_END)))

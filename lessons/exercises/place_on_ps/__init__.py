@@ -3,8 +3,10 @@ lesson distributed, read from the graph (no server is started)."""
 
 from lessons.exercises import Hint
 from tfgraph import new_graph, tf
+from tfgraph.support.i18n import N_, _
 
-TASK = "mnist_dense's graph for one worker: its variables on /job:ps, its matmuls on that worker"
+TASK = N_("mnist_dense's graph for one worker: its variables on /job:ps, its matmuls on that "
+          "worker")
 MISTAKES = {
     "mistake_no_device": "`relu_layer/weights` has no device",
     "mistake_all_on_the_ps": "`relu_layer/MatMul` sits on /job:ps/task:0",
@@ -30,11 +32,11 @@ class Placed:
                           for v in self.graph.get_collection(tf.compat.v1.GraphKeys.GLOBAL_VARIABLES)]
         self.matmuls = [(op.name, _device(op.device))
                         for op in self.graph.get_operations() if op.type == "MatMul"]
-        names = {name for name, _ in self.variables}
+        names = {name for name, _spec in self.variables}
         if "relu_layer/weights" not in names or not self.matmuls:
-            raise Hint("the graph holds no `relu_layer/weights` or no MatMul: build lesson "
-                       "mnist_dense's network (mnist_dense.build_graph()) inside the device "
-                       "block")
+            raise Hint(_("the graph holds no `relu_layer/weights` or no MatMul: build lesson "
+                         "mnist_dense's network (mnist_dense.build_graph()) inside the device "
+                         "block"))
 
     @property
     def here(self):
@@ -49,7 +51,7 @@ def _where(spec):
     """A device as the hint says it: "/job:ps/task:0", "/job:worker, any task"."""
     text = spec.to_string()
     if spec.job and spec.task is None:
-        return f"{text}, any task"
+        return _("{device}, any task").format(device=text)
     return text
 
 
@@ -57,12 +59,12 @@ def _variables_on_the_ps(placed):
     for name, spec in placed.variables:
         if spec.job != "ps":
             if not spec.to_string():
-                raise Hint(f"`{name}` has no device (it would live in whichever process runs "
-                           f"the session, and no worker would share it): place variables with "
-                           f"replica_device_setter")
-            raise Hint(f"`{name}` sits on {_where(spec)}: place variables with "
-                       f"replica_device_setter (every variable on /job:ps, shared by the "
-                       f"workers)")
+                raise Hint(_("`{name}` has no device (it would live in whichever process runs "
+                             "the session, and no worker would share it): place variables with "
+                             "replica_device_setter").format(name=name))
+            raise Hint(_("`{name}` sits on {device}: place variables with replica_device_setter "
+                         "(every variable on /job:ps, shared by the workers)").format(
+                name=name, device=_where(spec)))
 
 
 def _computation_on_this_worker(placed):
@@ -70,18 +72,20 @@ def _computation_on_this_worker(placed):
         if spec.job == "worker" and spec.task == placed.task_index:
             continue
         if not spec.to_string():
-            raise Hint(f"`{name}` has no device: the computation belongs on this worker, "
-                       f"{placed.here} (replica_device_setter's worker_device)")
+            raise Hint(_("`{name}` has no device: the computation belongs on this worker, "
+                         "{here} (replica_device_setter's worker_device)").format(
+                name=name, here=placed.here))
         if spec.job == "worker" and spec.task is None:
-            raise Hint(f"`{name}` sits on {_where(spec)}: give replica_device_setter "
-                       f"worker_device=\"{placed.here}\", this worker")
+            raise Hint(_("`{name}` sits on {device}: give replica_device_setter "
+                         "worker_device=\"{here}\", this worker").format(
+                name=name, device=_where(spec), here=placed.here))
         if spec.job == "worker":
-            raise Hint(f"`{name}` sits on {_where(spec)} in the graph of worker "
-                       f"{placed.task_index}: build worker_device from `task_index` "
-                       f"(\"{placed.here}\")")
-        raise Hint(f"`{name}` sits on {_where(spec)}: only the variables belong on the ps, "
-                   f"the computation on this worker, {placed.here} (replica_device_setter "
-                   f"places both)")
+            raise Hint(_("`{name}` sits on {device} in the graph of worker {task}: build "
+                         "worker_device from `task_index` (\"{here}\")").format(
+                name=name, device=_where(spec), task=placed.task_index, here=placed.here))
+        raise Hint(_("`{name}` sits on {device}: only the variables belong on the ps, the "
+                     "computation on this worker, {here} (replica_device_setter places "
+                     "both)").format(name=name, device=_where(spec), here=placed.here))
 
 
 def check_every_variable_on_the_ps(learner):
@@ -102,6 +106,7 @@ def check_worker_0_shares_the_same_variables(learner):
     theirs = {name: spec.to_string() for name, spec in one.variables}
     if mine != theirs:
         differ = sorted(set(mine.items()) ^ set(theirs.items()))[0][0]
-        raise Hint(f"worker 0's and worker 1's graphs place `{differ}` differently "
-                   f"({mine.get(differ, 'missing')} and {theirs.get(differ, 'missing')}): "
-                   f"every worker must declare the same variables on the same ps task")
+        raise Hint(_("worker 0's and worker 1's graphs place `{name}` differently ({zero} and "
+                     "{one}): every worker must declare the same variables on the same ps "
+                     "task").format(name=differ, zero=mine.get(differ, _("missing")),
+                                    one=theirs.get(differ, _("missing"))))

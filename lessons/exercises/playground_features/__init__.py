@@ -6,8 +6,10 @@ from lessons.exercises import Hint
 from lessons.exercises.graphs import Built, must_be_tensor, must_have_shape, run_or_hint
 from tfgraph import tf
 from tfgraph.data import playground as pg
+from tfgraph.support.i18n import N_, _, ngettext, number
 
-TASK = "the Playground's seven input features (x1, x2, x1², ..., sin(x2)) as ops on the points"
+TASK = N_("the Playground's seven input features (x1, x2, x1², ..., sin(x2)) as ops on the "
+          "points")
 MISTAKES = {
     "mistake_concat_along_rows": "along axis 1",
     "mistake_x1_times_x1": "should be x1_times_x2",
@@ -41,27 +43,38 @@ def _built(learner):
     return built
 
 
+def _for_points(n):
+    """"for 1 point", "for 6 points", translated."""
+    return ngettext(" for {n} point", " for {n} points", n).format(n=n)
+
+
 def _must_be_columns(value, n):
     """Hint unless `value` is [n, 7]: one row per point, one column per feature."""
     shape = tuple(np.shape(value))
-    fed = f" for {n} point{'s' * (n > 1)}"
+    fed = _for_points(n)
     if shape in ((7 * n, 1), (7 * n,)) and n > 1:
-        raise Hint(f"`features` has shape {list(shape)}{fed}; it needs [{n}, 7]: your seven "
-                   f"features are stacked one under another; put them side by side, along "
-                   f"axis 1 (tf.concat(columns, axis=1) of [n, 1] columns)")
+        raise Hint(_("`features` has shape {shape}{fed}; it needs [{n}, 7]: your seven features "
+                     "are stacked one under another; put them side by side, along axis 1 "
+                     "(tf.concat(columns, axis=1) of [n, 1] columns)").format(
+            shape=list(shape), fed=fed, n=n))
     if shape == (7, n) and n != 7:
-        raise Hint(f"`features` has shape [7, {n}]{fed}; it needs [{n}, 7]: one row per point "
-                   f"and one column per feature, so stack the features along axis 1")
+        raise Hint(_("`features` has shape [7, {n}]{fed}; it needs [{n}, 7]: one row per point "
+                     "and one column per feature, so stack the features along axis 1").format(
+            n=n, fed=fed))
     if len(shape) == 2 and shape[0] == n and shape[1] != 7:
-        raise Hint(f"`features` has {shape[1]} column{'s' * (shape[1] != 1)}{fed}; it needs "
-                   f"the Playground's seven: {', '.join(NAMES)}")
+        raise Hint(ngettext("`features` has {columns} column{fed}; it needs the Playground's "
+                            "seven: {names}",
+                            "`features` has {columns} columns{fed}; it needs the Playground's "
+                            "seven: {names}", shape[1]).format(
+            columns=shape[1], fed=fed, names=", ".join(NAMES)))
     must_have_shape(value, (n, 7), "features", fed=fed)
 
 
 def check_one_row_per_point_one_column_per_feature(learner):
     built = _built(learner)
     if built.output.dtype != tf.float32:
-        raise Hint(f"`features` is {built.output.dtype.name}; it needs float32, like the points")
+        raise Hint(_("`features` is {dtype}; it needs float32, like the points").format(
+            dtype=built.output.dtype.name))
     _must_be_columns(run_or_hint(built, POINTS, what="input_features"), len(POINTS))
 
 
@@ -79,15 +92,21 @@ def _must_match_the_formulas(value, points):
         same = [k for k in range(len(NAMES)) if matches(column, k)]
         if same:
             other = NAMES[same[0]]
-            why = (" a second time" if matches(same[0], same[0]) else
-                   f": the columns go in the Playground's order, {', '.join(NAMES)}")
-            raise Hint(f"column {column} should be {name} ({LABELS[name]}); yours holds "
-                       f"{other} ({LABELS[other]}){why}")
+            if matches(same[0], same[0]):
+                said = _("column {column} should be {name} ({label}); yours holds {other} "
+                         "({other_label}) a second time")
+            else:
+                said = _("column {column} should be {name} ({label}); yours holds {other} "
+                         "({other_label}): the columns go in the Playground's order, {names}")
+            raise Hint(said.format(column=column, name=name, label=LABELS[name], other=other,
+                                   other_label=LABELS[other], names=", ".join(NAMES)))
         row = int(np.argmax(np.abs(value[:, column] - expected[:, column])))
         x1, x2 = points[row]
-        raise Hint(f"column {column} should be {name} ({LABELS[name]}): at the point "
-                   f"(x1, x2) = ({x1:g}, {x2:g}) yours is {value[row, column]:.6g}, "
-                   f"{LABELS[name]} is {expected[row, column]:.6g}")
+        raise Hint(_("column {column} should be {name} ({label}): at the point (x1, x2) = "
+                     "({x1}, {x2}) yours is {got}, {label} is {want}").format(
+            column=column, name=name, label=LABELS[name], x1=number(x1, "g"),
+            x2=number(x2, "g"), got=number(value[row, column], ".6g"),
+            want=number(expected[row, column], ".6g")))
 
 
 def check_each_column_is_its_feature(learner):
@@ -100,6 +119,6 @@ def check_any_number_of_points(learner):
     # One point, and the heatmap's grid: the Playground computes the features of the
     # 100 x 100 points of its picture too, with the same graph (here 20 x 20).
     for points in (POINTS[:1], pg.grid(20)):
-        fed = f" for {len(points)} point{'s' * (len(points) > 1)}"
+        fed = _for_points(len(points))
         _must_match_the_formulas(run_or_hint(built, points, what="input_features", fed=fed),
                                  points)

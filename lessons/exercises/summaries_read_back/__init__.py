@@ -8,8 +8,10 @@ import numpy as np
 
 from lessons.exercises import Hint
 from tfgraph import new_graph, tf
+from tfgraph.support.i18n import N_, _, number
 
-TASK = "a scalar `loss` and a histogram `weights`, written and flushed, read back from the events"
+TASK = N_("a scalar `loss` and a histogram `weights`, written and flushed, read back from the "
+          "events")
 MISTAKES = {
     "mistake_capital_tag": "tagged `Loss`",
     "mistake_scope_prefix": "the name_scope you built it in prefixes its tag",
@@ -34,28 +36,34 @@ def read_events(folder):
 def _tag_hint(tag, kind, events):
     """Why `tag` is not among the events' `kind` ("scalars" or "histograms")."""
     found = events.Tags()[kind]
-    word = kind[:-1]
-    other = "histograms" if kind == "scalars" else "scalars"
+    scalar = kind == "scalars"
+    other = "histograms" if scalar else "scalars"
     if tag in events.Tags()[other]:
-        maker = "tf.compat.v1.summary.scalar" if kind == "scalars" else \
-            "tf.compat.v1.summary.histogram"
-        return f"`{tag}` is written as a {other[:-1]}; it should be a {word} ({maker})"
+        maker = "tf.compat.v1.summary.scalar" if scalar else "tf.compat.v1.summary.histogram"
+        return (_("`{tag}` is written as a histogram; it should be a scalar ({maker})") if scalar
+                else _("`{tag}` is written as a scalar; it should be a histogram ({maker})")
+                ).format(tag=tag, maker=maker)
     if not found:
-        return f"no {word} in the events read back: the summary op holds no {word}"
+        return (_("no scalar in the events read back: the summary op holds no scalar") if scalar
+                else _("no histogram in the events read back: the summary op holds no "
+                       "histogram"))
     near = [t for t in found if t.lower() == tag.lower() or t.lower().endswith("/" + tag.lower())
             or re.fullmatch(rf"{re.escape(tag)}_\d+", t)]
     listed = ", ".join(f"`{t}`" for t in (near or found))
-    hint = f"no {word} tagged `{tag}` in the events read back; the {kind} there are tagged {listed}"
+    hint = (_("no scalar tagged `{tag}` in the events read back; the scalars there are tagged "
+              "{listed}") if scalar else
+            _("no histogram tagged `{tag}` in the events read back; the histograms there are "
+              "tagged {listed}")).format(tag=tag, listed=listed)
     if near and "/" in near[0]:
-        return hint + (": the name_scope you built it in prefixes its tag; build the summary "
-                       "outside any name_scope")
+        return hint + _(": the name_scope you built it in prefixes its tag; build the summary "
+                        "outside any name_scope")
     if near and near[0].lower() == tag:
-        return hint + ": a tag is matched exactly, capitals included (TensorBoard's charts, " \
-                      "a test reading it back)"
+        return hint + _(": a tag is matched exactly, capitals included (TensorBoard's charts, "
+                        "a test reading it back)")
     if near:
-        return hint + (f": the graph held a name `{tag}` already (an op or a scope) when the "
-                       f"summary was built, so TensorFlow made its tag unique; rename that other "
-                       f"`{tag}`")
+        return hint + _(": the graph held a name `{tag}` already (an op or a scope) when the "
+                        "summary was built, so TensorFlow made its tag unique; rename that other "
+                        "`{tag}`").format(tag=tag)
     return hint
 
 
@@ -79,12 +87,13 @@ def _written_by_the_learners_summary(learner, folder):
     with graph.as_default():
         summary = learner.summaries(loss, weights)
         if isinstance(summary, (list, tuple)):
-            raise Hint(f"`summaries` returned a {type(summary).__name__} of "
-                       f"{len(summary)}: merge them into one op (tf.compat.v1.summary.merge)")
+            raise Hint(_("`summaries` returned a {kind} of {n}: merge them into one op "
+                         "(tf.compat.v1.summary.merge)").format(
+                kind=type(summary).__name__, n=len(summary)))
         if not isinstance(summary, tf.Tensor) or summary.dtype != tf.string:
             what = summary.dtype.name if isinstance(summary, tf.Tensor) else type(summary).__name__
-            raise Hint(f"`summaries` should return a summary op (a string tensor, from "
-                       f"tf.compat.v1.summary.merge); it returned {what}")
+            raise Hint(_("`summaries` should return a summary op (a string tensor, from "
+                         "tf.compat.v1.summary.merge); it returned {what}").format(what=what))
         init = tf.compat.v1.global_variables_initializer()
         writer = tf.compat.v1.summary.FileWriter(folder)
     try:
@@ -113,19 +122,22 @@ def check_their_values(learner):
                        else _tag_hint("weights", "histograms", events))
         loss = events.Scalars("loss")[-1]
         if not np.isclose(loss.value, LOSS, rtol=1e-6):
-            raise Hint(f"the scalar `loss` is {loss.value:.6g}; the loss fed was {LOSS}: "
-                       f"summarise the `loss` tensor you are given")
+            raise Hint(_("the scalar `loss` is {got}; the loss fed was {fed}: summarise the "
+                         "`loss` tensor you are given").format(
+                got=number(loss.value, ".6g"), fed=number(LOSS)))
         histogram = events.Histograms("weights")[-1].histogram_value
         if int(histogram.num) != WEIGHTS.size:
-            raise Hint(f"the histogram `weights` holds {int(histogram.num)} values; "
-                       f"`relu_layer/weights` has {WEIGHTS.size} ({WEIGHTS.shape[0]} x "
-                       f"{WEIGHTS.shape[1]}): summarise the `weights` you are given")
+            raise Hint(_("the histogram `weights` holds {n} values; `relu_layer/weights` has "
+                         "{size} ({rows} x {columns}): summarise the `weights` you are "
+                         "given").format(n=int(histogram.num), size=WEIGHTS.size,
+                                         rows=WEIGHTS.shape[0], columns=WEIGHTS.shape[1]))
         expected = {"min": WEIGHTS.min(), "max": WEIGHTS.max(), "sum": WEIGHTS.sum(dtype=np.float64)}
         for field, value in expected.items():
             if not np.isclose(getattr(histogram, field), value, rtol=1e-5, atol=1e-6):
-                raise Hint(f"the histogram `weights` has {field} {getattr(histogram, field):.6g};"
-                           f" the weights' {field} is {value:.6g}: summarise the weights "
-                           f"themselves")
+                raise Hint(_("the histogram `weights` has {field} {got}; the weights' {field} "
+                             "is {want}: summarise the weights themselves").format(
+                    field=field, got=number(getattr(histogram, field), ".6g"),
+                    want=number(value, ".6g")))
 
 
 def _written_by_the_learners_write(learner, folder):
@@ -150,24 +162,26 @@ def check_on_disk_when_write_returns(learner):
     with tempfile.TemporaryDirectory() as folder:
         events = _written_by_the_learners_write(learner, folder)
         if "loss" not in events.Tags()["scalars"]:
-            raise Hint("no `loss` in the event file when `write` returned (add_summary only "
-                       "queues an event; it reaches the file later, or never if the program "
-                       "ends first): flush or close the writer")
+            raise Hint(_("no `loss` in the event file when `write` returned (add_summary only "
+                         "queues an event; it reaches the file later, or never if the program "
+                         "ends first): flush or close the writer"))
 
 
 def check_each_loss_at_its_step(learner):
     with tempfile.TemporaryDirectory() as folder:
         events = _written_by_the_learners_write(learner, folder)
         if "loss" not in events.Tags()["scalars"]:
-            raise Hint("no `loss` in the event file when `write` returned: flush or close "
-                       "the writer")
+            raise Hint(_("no `loss` in the event file when `write` returned: flush or close "
+                         "the writer"))
         written = events.Scalars("loss")
         steps = [e.step for e in written]
         if steps != list(LOSSES):
-            raise Hint(f"`loss` was written at steps {steps}; expected {list(LOSSES)}: give "
-                       f"add_summary each step, the x axis of TensorBoard's chart")
+            raise Hint(_("`loss` was written at steps {steps}; expected {expected}: give "
+                         "add_summary each step, the x axis of TensorBoard's chart").format(
+                steps=steps, expected=list(LOSSES)))
         for event in written:
             if not np.isclose(event.value, LOSSES[event.step], rtol=1e-6):
-                raise Hint(f"`loss` at step {event.step} is {event.value:.6g}; it was fed "
-                           f"{LOSSES[event.step]} for that step: run the summary with each "
-                           f"step's feed")
+                raise Hint(_("`loss` at step {step} is {got}; it was fed {fed} for that step: "
+                             "run the summary with each step's feed").format(
+                    step=event.step, got=number(event.value, ".6g"),
+                    fed=number(LOSSES[event.step])))

@@ -8,8 +8,10 @@ import numpy as np
 from lessons.exercises import Hint
 from lessons.exercises.graphs import Built, must_be_tensor, must_have_shape, run_or_hint
 from tfgraph import tf
+from tfgraph.support.i18n import N_, _, number
 
-TASK = "a second hidden layer: 784 -> hidden1 -> hidden2 -> 10, with the parameters it must have"
+TASK = N_("a second hidden layer: 784 -> hidden1 -> hidden2 -> 10, with the parameters it must "
+          "have")
 MISTAKES = {
     "mistake_no_biases": "the biases",
     "mistake_no_activation": "one linear map",
@@ -20,10 +22,11 @@ PIXELS, CLASSES = 784, 10
 HIDDEN1, HIDDEN2 = 32, 16            # unlike each other and 784 and 10: each shape says its layer
 _RNG = np.random.default_rng(8)
 X = _RNG.uniform(0, 1, (5, PIXELS)).astype(np.float32)                  # [5, 784]: 5 "digits"
-# What each trainable variable must be, in order (name, shape).
-PARTS = [("hidden1's weights", [PIXELS, HIDDEN1]), ("hidden1's biases", [HIDDEN1]),
-         ("hidden2's weights", [HIDDEN1, HIDDEN2]), ("hidden2's biases", [HIDDEN2]),
-         ("the logit layer's weights", [HIDDEN2, CLASSES]), ("the logit layer's biases", [CLASSES])]
+# What each trainable variable must be, in order (name, shape); the names shown `_(what)`.
+PARTS = [(N_("hidden1's weights"), [PIXELS, HIDDEN1]), (N_("hidden1's biases"), [HIDDEN1]),
+         (N_("hidden2's weights"), [HIDDEN1, HIDDEN2]), (N_("hidden2's biases"), [HIDDEN2]),
+         (N_("the logit layer's weights"), [HIDDEN2, CLASSES]),
+         (N_("the logit layer's biases"), [CLASSES])]
 
 
 def _built(learner, hidden1=HIDDEN1, hidden2=HIDDEN2):
@@ -37,7 +40,7 @@ def _trainable(built):
 
 
 def _shapes(variables):
-    return ", ".join(f"{v.op.name} {v.shape.as_list()}" for v in variables) or "none"
+    return ", ".join(f"{v.op.name} {v.shape.as_list()}" for v in variables) or _("none")
 
 
 def _parts(built, parts=PARTS):
@@ -46,8 +49,10 @@ def _parts(built, parts=PARTS):
     for what, shape in parts:
         match = next((v for v in remaining if v.shape.as_list() == shape), None)
         if match is None:
-            raise Hint(f"no trainable variable of shape {shape} ({what}, for hidden1 = "
-                       f"{HIDDEN1}, hidden2 = {HIDDEN2}); yours: {_shapes(_trainable(built))}")
+            raise Hint(_("no trainable variable of shape {shape} ({what}, for hidden1 = "
+                         "{hidden1}, hidden2 = {hidden2}); yours: {yours}").format(
+                shape=shape, what=_(what), hidden1=HIDDEN1, hidden2=HIDDEN2,
+                yours=_shapes(_trainable(built))))
         remaining = [v for v in remaining if v is not match]    # (== on variables is an op)
         found.append(match)
     return found
@@ -65,7 +70,7 @@ def _set_random(built):
             scale = 1.0 / np.sqrt(shape[0]) if len(shape) == 2 else 0.5
             values[v.name] = rng.normal(0, scale, shape).astype(np.float32)
             assigns.append(tf.compat.v1.assign(v, values[v.name]))
-    run_or_hint(built, X, fetch=assigns, what="the assignment of your variables")
+    run_or_hint(built, X, fetch=assigns, what=_("the assignment of your variables"))
     return values
 
 
@@ -86,7 +91,7 @@ def _forward(x, w1, b1, w2, b2, w3, b3, after1=_relu, after2=_relu, after3=_line
 def check_logits_are_batch_by_10(learner):
     built = _built(learner)
     for rows in (X, X[:1]):
-        fed = f" for a batch of {len(rows)}"
+        fed = _(" for a batch of {n}").format(n=len(rows))
         must_have_shape(run_or_hint(built, rows, what="network", fed=fed),
                         (len(rows), CLASSES), "logits", fed=fed)
 
@@ -94,42 +99,48 @@ def check_logits_are_batch_by_10(learner):
 def check_parameter_count(learner):
     built = _built(learner)
     have = sum(v.shape.num_elements() or 0 for v in _trainable(built))
-    need = sum(int(np.prod(shape)) for _, shape in PARTS)
+    need = sum(int(np.prod(shape)) for _what, shape in PARTS)
     if have == need:
         return
     formula = f"{PIXELS}·{HIDDEN1} + {HIDDEN1} + {HIDDEN1}·{HIDDEN2} + {HIDDEN2} + {HIDDEN2}·10 + 10"
-    message = (f"the network has {have:,} trainable parameters for hidden1 = {HIDDEN1}, "
-               f"hidden2 = {HIDDEN2}; it needs {need:,} = {formula}")
+    message = _("the network has {have} trainable parameters for hidden1 = {hidden1}, "
+                "hidden2 = {hidden2}; it needs {need} = {formula}").format(
+        have=number(have, ","), hidden1=HIDDEN1, hidden2=HIDDEN2, need=number(need, ","),
+        formula=formula)
     sizes = [(what, shape, int(np.prod(shape))) for what, shape in PARTS]
     for k in range(1, len(sizes) + 1):        # the fewest parts that explain the difference
         subset = next((s for s in itertools.combinations(sizes, k)
-                       if sum(size for *_, size in s) == abs(need - have)), None)
+                       if sum(size for *_rest, size in s) == abs(need - have)), None)
         if subset:
-            names = ", ".join(f"{what} {shape}" for what, shape, _ in subset)
+            names = ", ".join(f"{_(what)} {shape}" for what, shape, _size in subset)
             if need > have:
-                biases = all("biases" in what for what, *_ in subset)
-                message += (f": {need - have:,} missing, exactly {names}"
-                            + (": the biases, one per neuron (a layer is x·W + b)" if biases else ""))
+                biases = all("biases" in what for what, *_rest in subset)
+                message += (_(": {n} missing, exactly {names}").format(
+                    n=number(need - have, ","), names=names)
+                            + (_(": the biases, one per neuron (a layer is x·W + b)") if biases
+                               else ""))
             else:
-                message += f": {have - need:,} too many, as many as {names}"
+                message += _(": {n} too many, as many as {names}").format(
+                    n=number(have - need, ","), names=names)
             break
-    raise Hint(f"{message} (yours: {_shapes(_trainable(built))})")
+    raise Hint(_("{message} (yours: {yours})").format(message=message,
+                                                      yours=_shapes(_trainable(built))))
 
 
 def check_not_one_linear_map(learner):
     built = _built(learner)
     _set_random(built)
     rng = np.random.default_rng(10)
-    x1, x2 = (rng.uniform(0, 1, (4, PIXELS)).astype(np.float32) for _ in range(2))
+    x1, x2 = (rng.uniform(0, 1, (4, PIXELS)).astype(np.float32) for _i in range(2))
     zero = np.zeros_like(x1)
     f = {name: run_or_hint(built, x, what="network") for name, x in
          (("x1 + x2", x1 + x2), ("x1", x1), ("x2", x2), ("0", zero))}
-    must_have_shape(f["x1"], (4, CLASSES), "logits", fed=" for a batch of 4")
+    must_have_shape(f["x1"], (4, CLASSES), "logits", fed=_(" for a batch of {n}").format(n=4))
     if np.allclose(f["x1 + x2"], f["x1"] + f["x2"] - f["0"], rtol=1e-3, atol=1e-4):
-        raise Hint("your layers compose to one linear map: logits(x1 + x2) = logits(x1) + "
-                   "logits(x2) - logits(0) for random inputs x1, x2, so the network is no "
-                   "more than one layer: put the activation between them (tf.nn.relu on "
-                   "hidden1's and hidden2's outputs)")
+        raise Hint(_("your layers compose to one linear map: logits(x1 + x2) = logits(x1) + "
+                     "logits(x2) - logits(0) for random inputs x1, x2, so the network is no "
+                     "more than one layer: put the activation between them (tf.nn.relu on "
+                     "hidden1's and hidden2's outputs)"))
 
 
 def check_logits_match_numpy(learner):
@@ -137,40 +148,45 @@ def check_logits_match_numpy(learner):
     variables = _parts(built)
     values = _set_random(built)
     logits = run_or_hint(built, X, what="network")
-    must_have_shape(logits, (len(X), CLASSES), "logits", fed=f" for a batch of {len(X)}")
+    must_have_shape(logits, (len(X), CLASSES), "logits", fed=_(" for a batch of {n}").format(
+        n=len(X)))
     arrays = [values[v.name] for v in variables]
     expected = _forward(X, *arrays)
     if np.allclose(logits, expected, rtol=1e-4, atol=1e-4):
         return
     variants = [
-        ("no activation at all: your layers compose to one linear map; put tf.nn.relu on "
-         "hidden1's and hidden2's outputs", dict(after1=_linear, after2=_linear)),
-        ("the logits go through ReLU too: the logit layer is linear, x·W + b, and a logit "
-         "may be negative", dict(after3=_relu)),
-        ("hidden2 has no activation: hidden2 and the logit layer compose to one linear map; "
-         "put tf.nn.relu on hidden2's output", dict(after2=_linear)),
-        ("hidden1 has no activation: hidden1 and hidden2 compose to one linear map; put "
-         "tf.nn.relu on hidden1's output", dict(after1=_linear)),
-        ("compare your graph with that formula: ReLU after hidden1 and after hidden2 (as "
-         "lesson mnist_dense's relu_layer), none on the logits", None),
+        (_("no activation at all: your layers compose to one linear map; put tf.nn.relu on "
+           "hidden1's and hidden2's outputs"), dict(after1=_linear, after2=_linear)),
+        (_("the logits go through ReLU too: the logit layer is linear, x·W + b, and a logit "
+           "may be negative"), dict(after3=_relu)),
+        (_("hidden2 has no activation: hidden2 and the logit layer compose to one linear map; "
+           "put tf.nn.relu on hidden2's output"), dict(after2=_linear)),
+        (_("hidden1 has no activation: hidden1 and hidden2 compose to one linear map; put "
+           "tf.nn.relu on hidden1's output"), dict(after1=_linear)),
+        (_("compare your graph with that formula: ReLU after hidden1 and after hidden2 (as "
+           "lesson mnist_dense's relu_layer), none on the logits"), None),
     ]
     for words, changes in variants:
         if changes is None or np.allclose(logits, _forward(X, *arrays, **changes),
                                           rtol=1e-4, atol=1e-4):
             worst = np.unravel_index(np.argmax(np.abs(logits - expected)), logits.shape)
-            raise Hint(f"`logits` is {logits[worst]:.6g} at {list(map(int, worst))}; "
-                       f"relu(relu(x·W1 + b1)·W2 + b2)·W3 + b3 from your variables gives "
-                       f"{expected[worst]:.6g}: {words}")
+            raise Hint(_("`logits` is {got} at {index}; relu(relu(x·W1 + b1)·W2 + b2)·W3 + b3 "
+                         "from your variables gives {want}: {why}").format(
+                got=number(logits[worst], ".6g"), index=list(map(int, worst)),
+                want=number(expected[worst], ".6g"), why=words))
 
 
 def check_hidden_weights_start_random(learner):
     built = _built(learner)
     weights = PARTS[:4:2]                      # hidden1's and hidden2's
-    for (what, _), v in zip(weights, _parts(built, weights)):
-        w = run_or_hint(built, X, fetch=v, what=f"the initializer of {v.op.name}")
+    for (what, _shape), v in zip(weights, _parts(built, weights)):
+        w = run_or_hint(built, X, fetch=v,
+                        what=_("the initializer of {name}").format(name=v.op.name))
         if np.all(w == w[:, :1]):
-            start = f"all {w.flat[0]:g}" if np.all(w == w.flat[0]) else "column by column"
-            raise Hint(f"{what} {list(w.shape)} are all equal at the start ({start}): every "
-                       f"neuron of the layer gets the same gradient and stays equal to the "
-                       f"others: start them at random (get_variable's default initializer, "
-                       f"or tf.compat.v1.truncated_normal_initializer)")
+            start = (_("all {value}").format(value=number(w.flat[0], "g"))
+                     if np.all(w == w.flat[0]) else _("column by column"))
+            raise Hint(_("{what} {shape} are all equal at the start ({start}): every neuron of "
+                         "the layer gets the same gradient and stays equal to the others: start "
+                         "them at random (get_variable's default initializer, or "
+                         "tf.compat.v1.truncated_normal_initializer)").format(
+                what=_(what), shape=list(w.shape), start=start))

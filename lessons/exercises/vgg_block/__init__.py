@@ -8,8 +8,9 @@ import numpy as np
 from lessons.exercises import Hint
 from lessons.exercises.graphs import Built, must_be_tensor, run_or_hint
 from tfgraph import new_graph, tf
+from tfgraph.support.i18n import N_, _, number
 
-TASK = "a VGG block (3x3 SAME convolutions, ReLU, 2x2 max-pool) and VGG16's parameter count"
+TASK = N_("a VGG block (3x3 SAME convolutions, ReLU, 2x2 max-pool) and VGG16's parameter count")
 MISTAKES = {
     "mistake_no_pool": "2x2 max-pool",
     "mistake_valid_padding": 'padding="SAME"',
@@ -51,7 +52,7 @@ def _trainable(built):
 
 
 def _shapes(variables):
-    return ", ".join(f"{v.op.name} {v.shape.as_list()}" for v in variables) or "none"
+    return ", ".join(f"{v.op.name} {v.shape.as_list()}" for v in variables) or _("none")
 
 
 def _must_have_block_shape(value, x, filters, convs):
@@ -60,54 +61,66 @@ def _must_have_block_shape(value, x, filters, convs):
     shape = tuple(np.shape(value))
     if shape == need:
         return
-    fed = f" for x {list(x.shape)}, filters {filters}, convs {convs}"
-    message = f"`block` has shape {list(shape)}{fed}; it needs {list(need)}"
+    fed = _(" for x {shape}, filters {filters}, convs {convs}").format(
+        shape=list(x.shape), filters=filters, convs=convs)
+    message = _("`block` has shape {shape}{fed}; it needs {need}").format(
+        shape=list(shape), fed=fed, need=list(need))
     valid = (rows - 2 * convs, cols - 2 * convs)
     if shape == (batch, rows, cols, filters):
-        message += (": the block ends in a 2x2 max-pool (pool/2) that halves the rows and "
-                    "columns: tf.nn.max_pool2d(h, ksize=2, strides=2, padding=\"VALID\")")
+        message += _(": the block ends in a 2x2 max-pool (pool/2) that halves the rows and "
+                     "columns: tf.nn.max_pool2d(h, ksize=2, strides=2, padding=\"VALID\")")
     elif shape in ((batch, valid[0] // 2, valid[1] // 2, filters), (batch, *valid, filters)):
-        message += (f": each 3x3 convolution with padding \"VALID\" loses 2 rows and 2 columns "
-                    f"({convs} convolutions: {rows}x{cols} -> {valid[0]}x{valid[1]}); "
-                    f"padding=\"SAME\" adds zeros around the border and keeps {rows}x{cols}")
+        message += _(": each 3x3 convolution with padding \"VALID\" loses 2 rows and 2 columns "
+                     "({convs} convolutions: {rows}x{cols} -> {valid_rows}x{valid_cols}); "
+                     "padding=\"SAME\" adds zeros around the border and keeps "
+                     "{rows}x{cols}").format(convs=convs, rows=rows, cols=cols,
+                                             valid_rows=valid[0], valid_cols=valid[1])
     elif shape[:3] == need[:3]:
-        message += f": the last axis is the channels, one per filter ({filters})"
+        message += _(": the last axis is the channels, one per filter ({filters})").format(
+            filters=filters)
     raise Hint(message)
 
 
 def check_block_output_shape(learner):
     for shape, filters, convs in BLOCKS:
         built, x = _block(learner, shape, filters, convs)
-        value = run_or_hint(built, x, what="vgg_block", fed=f" for x {list(shape)}")
+        value = run_or_hint(built, x, what="vgg_block", fed=_for_x(shape))
         _must_have_block_shape(value, x, filters, convs)
+
+
+def _for_x(shape):
+    return _(" for x {shape}").format(shape=list(shape))
 
 
 def check_block_parameter_count(learner):
     for shape, filters, convs in BLOCKS:
-        built, _ = _block(learner, shape, filters, convs)
+        built, _x = _block(learner, shape, filters, convs)
         channels = [shape[-1]] + [filters] * convs            # in, then out of each conv
         parts = []
         for i in range(convs):
-            parts += [(f"conv {i + 1}'s weights", [3, 3, channels[i], filters]),
-                      (f"conv {i + 1}'s biases", [filters])]
+            parts += [(_("conv {n}'s weights").format(n=i + 1), [3, 3, channels[i], filters]),
+                      (_("conv {n}'s biases").format(n=i + 1), [filters])]
         have = sum(v.shape.num_elements() or 0 for v in _trainable(built))
-        need = sum(int(np.prod(s)) for _, s in parts)
+        need = sum(int(np.prod(s)) for _what, s in parts)
         if have == need:
             continue
         formula = " + ".join(f"(3·3·{channels[i]}·{filters} + {filters})" for i in range(convs))
-        message = (f"the block has {have:,} trainable parameters for x {list(shape)} "
-                   f"({shape[-1]} channels), filters {filters}, convs {convs}; it needs "
-                   f"{need:,} = {formula}: each convolution has weights [3, 3, channels in, "
-                   f"filters] and one bias per filter, and from the second on it takes "
-                   f"{filters} channels in")
+        message = _("the block has {have} trainable parameters for x {shape} ({channels} "
+                    "channels), filters {filters}, convs {convs}; it needs {need} = {formula}: "
+                    "each convolution has weights [3, 3, channels in, filters] and one bias per "
+                    "filter, and from the second on it takes {filters} channels in").format(
+            have=number(have, ","), shape=list(shape), channels=shape[-1], filters=filters,
+            convs=convs, need=number(need, ","), formula=formula)
         sizes = [(what, s, int(np.prod(s))) for what, s in parts]
         for k in range(1, len(sizes) + 1):      # the fewest parts that explain the difference
             subset = next((c for c in itertools.combinations(sizes, k)
-                           if sum(size for *_, size in c) == need - have), None)
+                           if sum(size for *_rest, size in c) == need - have), None)
             if subset:
-                message += f"; missing exactly {', '.join(f'{w} {s}' for w, s, _ in subset)}"
+                message += _("; missing exactly {names}").format(
+                    names=", ".join(f"{w} {s}" for w, s, _size in subset))
                 break
-        raise Hint(f"{message} (yours: {_shapes(_trainable(built))})")
+        raise Hint(_("{message} (yours: {yours})").format(message=message,
+                                                          yours=_shapes(_trainable(built))))
 
 
 def _conv_same(x, w, b):
@@ -129,7 +142,7 @@ def _pool(h, reduce=np.max):
 def check_block_values_match_numpy(learner):
     shape, filters, convs = (2, 6, 6, 2), 3, 2
     built, x = _block(learner, shape, filters, convs)
-    value = run_or_hint(built, x, what="vgg_block", fed=f" for x {list(shape)}")
+    value = run_or_hint(built, x, what="vgg_block", fed=_for_x(shape))
     _must_have_block_shape(value, x, filters, convs)
     # Every variable set to random values (biases too), then the block's weights and
     # biases found by their shapes, in the order they were made.
@@ -138,7 +151,7 @@ def check_block_values_match_numpy(learner):
         for v in variables:
             values[v.name] = rng.normal(0, 0.5, v.shape.as_list()).astype(np.float32)
         assigns = [tf.compat.v1.assign(v, values[v.name]) for v in variables]
-    run_or_hint(built, x, fetch=assigns, what="the assignment of your variables")
+    run_or_hint(built, x, fetch=assigns, what=_("the assignment of your variables"))
     channels, convolutions = shape[-1], []
     for i in range(convs):
         pair = []
@@ -146,8 +159,12 @@ def check_block_values_match_numpy(learner):
             match = next((v for v in variables if v.shape.as_list() == need
                           and all(v is not p for c in convolutions for p in c)), None)
             if match is None:
-                raise Hint(f"no trainable variable of shape {need} (conv {i + 1}'s {what}) "
-                           f"for x {list(shape)}, filters {filters}; yours: {_shapes(variables)}")
+                part = (_("conv {n}'s weights") if what == "weights" else
+                        _("conv {n}'s biases")).format(n=i + 1)
+                raise Hint(_("no trainable variable of shape {need} ({part}) for x {shape}, "
+                             "filters {filters}; yours: {yours}").format(
+                    need=need, part=part, shape=list(shape), filters=filters,
+                    yours=_shapes(variables)))
             pair.append(match)
         convolutions.append(pair)
         channels = filters
@@ -162,20 +179,21 @@ def check_block_values_match_numpy(learner):
         return np.maximum(z, 0.0)
 
     expected = through(relu, _pool)
-    value = run_or_hint(built, x, what="vgg_block", fed=f" for x {list(shape)}")
+    value = run_or_hint(built, x, what="vgg_block", fed=_for_x(shape))
     if np.allclose(value, expected, rtol=1e-4, atol=1e-4):
         return
     if np.allclose(value, through(lambda z: z, _pool), rtol=1e-4, atol=1e-4):
-        why = "no ReLU: each convolution's output goes through tf.nn.relu"
+        why = _("no ReLU: each convolution's output goes through tf.nn.relu")
     elif np.allclose(value, through(relu, lambda h: _pool(h, np.mean)), rtol=1e-4, atol=1e-4):
-        why = "the pool takes each 2x2 window's largest value (max), not its mean"
+        why = _("the pool takes each 2x2 window's largest value (max), not its mean")
     else:
-        why = ("compare with that recipe: conv (3x3, stride 1, SAME) + bias, ReLU, as many "
-               "times as `convs`, then the 2x2 max-pool")
+        why = _("compare with that recipe: conv (3x3, stride 1, SAME) + bias, ReLU, as many "
+                "times as `convs`, then the 2x2 max-pool")
     worst = np.unravel_index(np.argmax(np.abs(value - expected)), value.shape)
-    raise Hint(f"`block` is {value[worst]:.6g} at {list(map(int, worst))} for x "
-               f"{list(shape)} with random weights; numpy's convolutions, ReLU and "
-               f"max-pool from your variables give {expected[worst]:.6g}: {why}")
+    raise Hint(_("`block` is {got} at {index} for x {shape} with random weights; numpy's "
+                 "convolutions, ReLU and max-pool from your variables give {want}: {why}").format(
+        got=number(value[worst], ".6g"), index=list(map(int, worst)), shape=list(shape),
+        want=number(expected[worst], ".6g"), why=why))
 
 
 def _count(learner, *args):
@@ -183,7 +201,8 @@ def _count(learner, *args):
         value = learner.vgg16_parameters(*args)
     if isinstance(value, (tf.Tensor, tf.Variable)) or not np.isscalar(value) \
             or int(value) != value:
-        raise Hint(f"`vgg16_parameters` returned {value!r}; it should return an int, the count")
+        raise Hint(_("`vgg16_parameters` returned {value!r}; it should return an int, the "
+                     "count").format(value=value))
     return int(value)
 
 
@@ -191,29 +210,37 @@ def check_vgg16_parameters(learner):
     value = _count(learner)
     if value == VGG16_PARAMETERS:
         return
-    message = f"vgg16_parameters() is {value:,}; VGG16 has {VGG16_PARAMETERS:,}"
+    message = _("vgg16_parameters() is {value}; VGG16 has {need}").format(
+        value=number(value, ","), need=number(VGG16_PARAMETERS, ","))
     if value == VGG16_PARAMETERS - VGG16_BIASES:
-        raise Hint(f"{message}, {VGG16_BIASES:,} more: the biases, one bias per filter of "
-                   f"each conv layer and one per unit of each fc layer")
-    raise Hint(f"{message}: {VGG16_CONV_PARAMETERS:,} in the 13 conv layers (3·3·c_in·filters "
-               f"+ filters each), {VGG16_PARAMETERS - VGG16_CONV_PARAMETERS:,} in fc6, fc7 "
-               f"and fc8; fc6 takes 7·7·512 = 25,088 inputs: five 2x2 pools take 224 to 7")
+        raise Hint(message + _(", {biases} more: the biases, one bias per filter of each conv "
+                               "layer and one per unit of each fc layer").format(
+            biases=number(VGG16_BIASES, ",")))
+    raise Hint(message + _(": {conv} in the 13 conv layers (3·3·c_in·filters + filters each), "
+                           "{fc} in fc6, fc7 and fc8; fc6 takes 7·7·512 = {inputs} inputs: five "
+                           "2x2 pools take 224 to 7").format(
+        conv=number(VGG16_CONV_PARAMETERS, ","),
+        fc=number(VGG16_PARAMETERS - VGG16_CONV_PARAMETERS, ","), inputs=number(25088, ",")))
 
 
 def check_counted_from_the_list(learner):
-    lists = ((VGG19, IMAGE, VGG19_PARAMETERS, VGG19_BIASES, "VGG19's list", ""),
-             (TINY, TINY_IMAGE, TINY_PARAMETERS, TINY_BIASES, f"the list {TINY}",
-              ": conv 3·3·1·8 + 8 = 80, the pool leaves 2x2x8, fc 2·2·8·10 + 10 = 330"))
+    lists = ((VGG19, IMAGE, VGG19_PARAMETERS, VGG19_BIASES, _("VGG19's list"), ""),
+             (TINY, TINY_IMAGE, TINY_PARAMETERS, TINY_BIASES,
+              _("the list {layers}").format(layers=TINY),
+              _(": conv 3·3·1·8 + 8 = 80, the pool leaves 2x2x8, fc 2·2·8·10 + 10 = 330")))
     for layers, image, need, biases, name, parts in lists:
         value = _count(learner, layers, image)
         if value == need:
             continue
-        message = (f"vgg16_parameters(layers, image_shape) is {value:,} for {name} on a "
-                   f"{image[0]}x{image[1]}x{image[2]} image; it needs {need:,}")
+        message = _("vgg16_parameters(layers, image_shape) is {value} for {name} on a {image} "
+                    "image; it needs {need}").format(
+            value=number(value, ","), name=name, image=f"{image[0]}x{image[1]}x{image[2]}",
+            need=number(need, ","))
         if value == need - biases:
-            raise Hint(f"{message}, {biases:,} more: the biases, one bias per filter of each "
-                       f"conv layer and one per unit of each fc layer")
+            raise Hint(message + _(", {biases} more: the biases, one bias per filter of each "
+                                   "conv layer and one per unit of each fc layer").format(
+                biases=number(biases, ",")))
         if value == VGG16_PARAMETERS:
-            raise Hint(f"{message}: yours gives VGG16's count for every list; compute it from "
-                       f"the `layers` and `image_shape` it is given")
-        raise Hint(f"{message}{parts}")
+            raise Hint(message + _(": yours gives VGG16's count for every list; compute it from "
+                                   "the `layers` and `image_shape` it is given"))
+        raise Hint(message + parts)
