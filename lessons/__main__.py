@@ -1,6 +1,7 @@
 """Print the syllabus: every lesson in teaching order, with the command that runs it.
 
     python -m lessons                       # the syllabus
+    python -m lessons --lang pt             # the syllabus in Portuguese
     python -m lessons mnist_dense --help    # the same as python -m lessons.mnist_dense --help
 
 Deliberately imports nothing heavy (no TensorFlow, no numpy), so it answers at once.
@@ -9,20 +10,54 @@ Deliberately imports nothing heavy (no TensorFlow, no numpy), so it answers at o
 import importlib.util
 import runpy
 import sys
+import types
+from pathlib import Path
 
 from lessons import SYLLABUS
 from lessons.exercises import of_lesson
 
+PROG = "python -m lessons"
 
-def print_syllabus():
-    print('tfgraph — the lessons of the talk "Deep Learning e Tensorflow", in order:\n')
+
+def _i18n():
+    """tfgraph.support.i18n (the language, `_()`), without importing the tfgraph package: its
+    `__init__` brings numpy. Only i18n.py and errors.py are read, under their own names for
+    as long as that takes; the real package stays importable (a lesson run from here imports
+    it as usual). Already imported (a test, a lesson): that module itself."""
+    if "tfgraph.support.i18n" in sys.modules:
+        return sys.modules["tfgraph.support.i18n"]
+    support = Path(__file__).resolve().parents[1] / "tfgraph" / "support"
+    names = ("tfgraph", "tfgraph.support", "tfgraph.support.errors", "tfgraph.support.i18n")
+    saved = {name: sys.modules[name] for name in names if name in sys.modules}
+    try:
+        for name, folder in (("tfgraph", support.parent), ("tfgraph.support", support)):
+            if name not in sys.modules:
+                package = sys.modules[name] = types.ModuleType(name)
+                package.__path__ = [str(folder)]
+        for name in names[2:]:
+            spec = importlib.util.spec_from_file_location(name, support / f"{name[16:]}.py")
+            module = sys.modules[name] = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        return module
+    finally:
+        for name in names:
+            sys.modules.pop(name, None)
+        sys.modules.update(saved)
+
+
+def print_syllabus(i18n):
+    _ = i18n._
+    print(_('tfgraph — the lessons of the talk "Deep Learning e Tensorflow", in order:') + "\n")
     for number, (module, part, slides, what) in enumerate(SYLLABUS, 1):
         print(f"{number}. python -m lessons.{module}")
-        print(f"   {part} — slides {slides}: {what}")
-        print(f"   exercise: {', '.join(of_lesson(module))}")
-    print("\nEach lesson: --help lists its flags; it ends by printing the TensorBoard command."
-          "\nOpen all runs at once: python -m tfgraph.board"
-          "\nExercises, checked by the package: python -m lessons.exercises")
+        print("   " + _("{part} — slides {slides}: {what}").format(part=part, slides=slides,
+                                                                 what=_(what)))
+        print("   " + _("exercise: {names}").format(names=", ".join(of_lesson(module))))
+    print("\n" + _("Each lesson: --help lists its flags; it ends by printing the TensorBoard "
+                   "command.")
+          + "\n" + _("Open all runs at once: {command}").format(command="python -m tfgraph.board")
+          + "\n" + _("Exercises, checked by the package: {command}").format(
+              command="python -m lessons.exercises"))
 
 
 def _lesson_exists(name):
@@ -34,25 +69,44 @@ def _lesson_exists(name):
         return False
 
 
+def _split_lang(argv):
+    """(the `--lang X` / `--lang=X` words before the lesson's name, the other words)."""
+    lang, rest = [], list(argv)
+    while rest and (rest[0] == "--lang" or rest[0].startswith("--lang=")):
+        taken = 2 if rest[0] == "--lang" else 1
+        lang, rest = lang + rest[:taken], rest[taken:]
+    return lang, rest
+
+
 def main(argv=None):
-    """No argument: the syllabus. A lesson's name (and its flags): run that lesson."""
+    """No argument: the syllabus. A lesson's name (and its flags): run that lesson. `--lang`
+    anywhere chooses the language: the syllabus's, and the lesson's (it is handed on)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv or argv[0] in ("-h", "--help"):
+    i18n = _i18n()
+    _ = i18n._
+    try:
+        i18n.setup(argv)
+    except i18n.UserError as e:             # an unknown language
+        print(_("{prog}: error: {message}").format(prog=PROG, message=e), file=sys.stderr)
+        return 2
+    lang, rest = _split_lang(argv)
+    if not rest or rest[0] in ("-h", "--help"):
         try:
-            print_syllabus()
-            if argv:
-                print("\nRun a lesson: python -m lessons.<name> [flags], "
-                      "or python -m lessons <name> [flags]")
+            print_syllabus(i18n)
+            if rest:
+                print("\n" + _("Run a lesson: python -m lessons.<name> [flags], or python -m "
+                               "lessons <name> [flags]"))
             sys.stdout.flush()      # a reader gone away (`| head`) is met here, not at exit
         except BrokenPipeError:
             from tfgraph.support.cli import stop_quietly_on_closed_output   # (only now: numpy)
             stop_quietly_on_closed_output()
         return 0
-    name, flags = argv[0], argv[1:]
+    name, flags = rest[0], lang + rest[1:]
     if not _lesson_exists(name):
-        names = ", ".join(module for module, *_ in SYLLABUS)
-        print(f"python -m lessons: error: no lesson named {name!r}; the lessons are: {names} "
-              f"(run one with python -m lessons.<name>)", file=sys.stderr)
+        names = ", ".join(module for module, *_rest in SYLLABUS)
+        print(_("{prog}: error: {message}").format(prog=PROG, message=_(
+            "no lesson named {name!r}; the lessons are: {names} (run one with python -m "
+            "lessons.<name>)").format(name=name, names=names)), file=sys.stderr)
         return 2
     sys.argv = [f"lessons.{name}", *flags]
     runpy.run_module(f"lessons.{name}", run_name="__main__", alter_sys=True)

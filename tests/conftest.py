@@ -354,8 +354,9 @@ def tiny_network_run(tmp_path):
 ENGLISH_ONLY = frozenset(
     "the of and with is are to from on in by for after every each this that not your was "
     "were will has have it its than at an which when where only one two three new run runs "
-    "step steps epoch epochs training accuracy loss wrong hidden layer weights learning "
+    "steps epoch epochs training accuracy loss wrong hidden layer weights learning "
     "rate data digits never seen test train saved open see".split())
+# ("step" is left out: it is also the name of an activation function, `--activation step`.)
 _CODE_LINE = ("python -m", "tensorboard --logdir", "tensorboard ", "$ ", "    python")
 
 
@@ -371,7 +372,7 @@ def english_left(output):
             continue
         prose = re.sub(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\S*[/_=\\<>]\S*|--?[a-z][\w-]*"
                        r"|\b[A-Z][A-Z0-9]+\b", " ", line)      # code, flags, METAVARS
-        words = {w.lower() for w in re.findall(r"[A-Za-z]+", prose)}
+        words = {w.lower() for w in re.findall(r"[^\W\d_]+", prose)}     # "até" is not "at"
         if words & ENGLISH_ONLY:
             left.append(line)
     return left

@@ -67,3 +67,16 @@ def test_few_images_picks_n_of_each_digit_and_says_when_there_are_too_few():
     assert np.array_equal(few.labels, few_images(split, new, 3, 0).labels)
     with pytest.raises(UserError, match="only 10 training images of the digit 5"):
         few_images(split, new, 11, seed=0)
+
+
+def test_digits_speak_portuguese():
+    from tfgraph.support import i18n
+    i18n.use("pt")
+    with pytest.raises(ValueError) as error:
+        parse_digits("7")
+    assert str(error.value) == "um classificador precisa de ao menos dois dígitos, recebeu '7'"
+    split = Split(np.zeros((4, 2), np.float32), np.array([5, 6, 6, 5]))
+    with pytest.raises(UserError) as error:
+        few_images(split, (5, 6), per_digit=3, seed=0)
+    assert str(error.value) == ("só 2 imagens de treino do dígito 5 (eram pedidas 3 por dígito): "
+                                "use menos --images-per-digit ou mais --train-size")

@@ -87,3 +87,15 @@ def test_idx_wrong_magic_says_expected_and_found(tmp_path):
 def test_idx_write_rejects_wrong_dtype_and_dims(tmp_path):
     assert "uint8" in error_of(write_idx, tmp_path / "x", np.zeros((2, 3, 3), dtype=np.float32))
     assert "shape (2, 3)" in error_of(write_idx, tmp_path / "x", np.zeros((2, 3), dtype=np.uint8))
+
+
+def test_an_idx_error_in_portuguese_is_one_line_with_portuguese_numbers(tmp_path):
+    from tfgraph.support import i18n
+    path = tmp_path / "labels"
+    path.write_bytes(struct.pack(">II", LABELS_MAGIC, 2) + bytes(1502))
+    i18n.use("pt")
+    assert error_of(read_idx, path) == (f"{path}: 1.500 bytes a mais: o cabeçalho diz 2 valores uint8 "
+                                        "(2 bytes de dados), o arquivo contém 1.502")
+    assert error_of(read_idx, path, expected_magic=IMAGES_MAGIC) == (
+        f"{path}: número mágico errado: esperava 0x00000803 (2051, uint8, 3 dimensões), encontrou "
+        "0x00000801 (2049, uint8, 1 dimensão)")

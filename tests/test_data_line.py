@@ -43,3 +43,17 @@ def test_summary_compares_every_line_with_numpys():
     assert lines[5].split()[-1] == "0.1250"                               # given: kept
     assert "within 1.0e-02" in text                                        # the worst fit's gap
     assert f"y = {(slope + 0.01) * 5 + intercept:.3f}." in text               # the last line predicts
+
+
+def test_summary_in_portuguese():
+    from tfgraph.support import i18n
+    x = np.float32([0, 1, 2, 3, 4])
+    y = np.float32([-1.2, 1.1, 2.9, 5.2, 6.8])
+    i18n.use("pt")
+    lines = line.summary(x, y, (2.0, -1.0), 0.5, [("treinada", 2.0, -1.0, 0.125)]).split("\n")
+    assert lines[0] == "5 pontos em torno de y = 2·x - 1, ruído 0,5"
+    assert lines[1].split() == ["inclinação", "intercepto", "erro", "quadr.", "médio"]
+    assert lines[2].split() == ["reta", "verdadeira", "2,0000", "-1,0000"]
+    assert lines[4].split()[-1] == "0,1250"
+    assert lines[5].startswith("   As duas chegam à reta do numpy a menos de ")
+    assert line.equation(0.5, 3) == "y = 0,5·x + 3"

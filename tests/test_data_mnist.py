@@ -485,3 +485,30 @@ def test_real_mnist_test_set(shared_mnist_dir):
     for split in (data.train, data.validation, data.test):
         assert split.images.min() >= 0.0 and split.images.max() <= 1.0
     assert "only the MNIST test set" in data.source and "8,000" in data.source
+
+
+# --- in Portuguese (--lang pt) --------------------------------------------------------------
+
+
+def test_a_data_error_in_portuguese_is_one_line_with_portuguese_numbers(tmp_path, lesson_main):
+    folder = tmp_path / "d"
+    write_mnist_idx(folder, n_train=1500, n_test=20, rows=4, cols=4, train_labels=make_labels(1200))
+    proc = lesson_main("mnist_dense", "--lang", "pt", "--data-dir", str(folder),
+                       "--logdir", str(tmp_path / "logs"))
+    line = assert_one_line_error(proc, "tem 1.500 imagens, mas", "tem 1.200 rótulos: eles devem vir em "
+                                 "pares correspondentes", "train-labels-idx1-ubyte.gz")
+    assert "images" not in line.replace("train-images", "") and "1,500" not in line
+
+
+def test_the_data_line_and_a_loader_error_in_portuguese(tmp_path):
+    from tfgraph.support import i18n
+    write_mnist_idx(tmp_path, n_train=1500, n_test=20, rows=4, cols=4)
+    i18n.use("pt")
+    data = load_mnist(tmp_path, train_size=1000)
+    assert data.source == f"arquivos IDX em {tmp_path} (treino 1.000 de 1.350, validação 150, teste 20)"
+    assert error_of(load_mnist, tmp_path, validation_size=2000) == (
+        "o tamanho da validação, 2.000, deve estar entre 0 e 1.499: os dados de treino têm 1.500 exemplos")
+    assert error_of(load_mnist, tmp_path / "nope") == f"a pasta de dados {tmp_path / 'nope'} não existe"
+    i18n.use("en")
+    assert load_mnist(tmp_path, train_size=1000).source == (
+        f"IDX files in {tmp_path} (train 1,000 of 1,350, validation 150, test 20)")

@@ -16,6 +16,22 @@ from lessons import SYLLABUS
 LESSONS = [module for module, *_ in SYLLABUS]
 
 
+def english_sentences_shown(output):
+    """The English of the catalogs found in `output`: every piece of a message between its
+    placeholders that has three words or more and that its Portuguese does not keep."""
+    import catalog
+    from tfgraph.support.i18n import PLACEHOLDER
+    found = set()
+    for _name, entry in catalog.catalog_entries():
+        kept = " ".join([entry.msgstr, *entry.msgstr_plural.values()])
+        for piece in PLACEHOLDER.split(entry.msgid):
+            for line in piece.splitlines():
+                line = line.strip(" .,:;()")
+                if len(line.split()) >= 3 and line not in kept and line in output:
+                    found.add(line)
+    return sorted(found)
+
+
 def _small_flags(lesson):
     module = importlib.import_module(f"tensorboard_promises.{lesson}")
     if module.NEEDS:
@@ -31,6 +47,7 @@ def test_help_in_portuguese(lesson_main, lesson):
     assert shown.stdout.startswith("uso: python -m lessons.")
     assert "opções" in shown.stdout and "comum a todas as lições" in shown.stdout
     assert english_left(shown.stdout) == []
+    assert english_sentences_shown(shown.stdout) == []
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
@@ -56,6 +73,7 @@ def test_the_lesson_speaks_portuguese_from_first_line_to_the_tensorboard_command
     shown = lesson_main(lesson, "--lang", "pt", "--logdir", str(tmp_path), *_small_flags(lesson))
     assert shown.returncode == 0, shown.stderr[-3000:]
     assert english_left(shown.stdout + shown.stderr) == []
+    assert english_sentences_shown(shown.stdout + shown.stderr) == []
     assert f"tensorboard --logdir {tmp_path}" in shown.stdout
 
 

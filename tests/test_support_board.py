@@ -34,6 +34,34 @@ def test_board_on_a_missing_folder_is_one_line_exit_2(tmp_path):
     assert len(proc.stderr.strip().splitlines()) == 1 and "run a lesson first" in proc.stderr
 
 
+def test_board_speaks_portuguese_with_lang_pt(tmp_path):
+    from conftest import english_left
+    shown = subprocess.run([sys.executable, "-m", "tfgraph.board", "--lang", "pt", "--help"],
+                           capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("uso: python -m tfgraph.board")
+    assert "Abre o TensorBoard nas execuções das lições" in shown.stdout
+    assert english_left(shown.stdout) == []
+    proc = subprocess.run([sys.executable, "-m", "tfgraph.board", "--lang", "pt", "--logdir",
+                           str(tmp_path / "nothing")], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == (f"python -m tfgraph.board: erro: ainda não há execuções em "
+                           f"{tmp_path / 'nothing'}: rode uma lição primeiro (python -m lessons "
+                           f"lista as lições)\n")
+
+
+def test_the_end_of_a_lesson_in_portuguese_keeps_its_commands_in_one_column(tmp_path, capsys):
+    import lessons.mnist_dense  # noqa: F401  (its docstring names its exercise)
+    from argparse import Namespace
+    from tfgraph.support import i18n
+    i18n.use("pt")
+    board.show(Namespace(logdir=tmp_path, lesson="mnist_dense"), tmp_path / "mnist_dense" / "r")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["", f"Pasta da execução: {tmp_path / 'mnist_dense' / 'r'}",
+                     f"Veja no TensorBoard:    tensorboard --logdir {tmp_path / 'mnist_dense'}",
+                     "Sua vez:                python -m lessons.exercises start two_hidden_layers"]
+
+
 def test_board_flags_are_spelled_out(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "tfgraph.board", "--log", str(tmp_path)],
                           capture_output=True, text=True, timeout=60)

@@ -52,3 +52,11 @@ def test_another_network_or_other_sizes_do_not_fit(tmp_path):
     assert "has no variable fc9/weights" in error_of(checkpoints.check_fits, path, other, "run x")
     assert "cannot read the checkpoint" in error_of(checkpoints.check_fits,
                                                     str(tmp_path / "nothing"), other, "run x")
+
+
+def test_a_missing_checkpoint_in_portuguese(tmp_path):
+    from tfgraph.support import i18n
+    i18n.use("pt")
+    message = error_of(checkpoints.latest, tmp_path, "a execução x")
+    assert message == (f"a execução x não tem checkpoint em {tmp_path / 'checkpoints'} (a "
+                       "execução parou antes de salvar pela primeira vez?)")

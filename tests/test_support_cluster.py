@@ -255,6 +255,20 @@ def test_a_dead_worker_is_reported_and_the_chief_told(tmp_path):
     assert_none_left(marker)
 
 
+def test_the_launcher_speaks_portuguese(tmp_path):
+    from tfgraph.support import i18n
+    i18n.use("pt")
+    with pytest.raises(UserError, match=f"^--workers 17: no máximo {cluster.MAX_WORKERS} "
+                                        "processos numa máquina"):
+        cluster.launch("no_such_lesson", [], cluster.MAX_WORKERS + 1, "")
+    local, lines, marker = stand_in_cluster(tmp_path, "worker 1 dies")
+    with local:
+        outcome = local.wait()
+    assert outcome.died == ["worker:1 (foi encerrado por SIGKILL)"]
+    assert "worker:1 foi encerrado por SIGKILL; os outros workers seguem sem ele" in lines
+    assert_none_left(marker)
+
+
 def test_a_dead_chief_stops_everything(tmp_path):
     local, _, marker = stand_in_cluster(tmp_path, "chief dies")
     with local, pytest.raises(cluster.TaskDied, match="the chief worker:0 exited with code 3"):

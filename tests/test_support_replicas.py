@@ -101,3 +101,18 @@ def test_the_chief_does_not_wait_for_a_worker_the_launcher_says_ended():
     assert chief.looks == 1 and chief.not_waited_for == []
     assert chief.gone == [1]                                # ended with an error
     assert Watching([[9, 5]], done=[1, 0], ended={1: 0}).gone == []
+
+
+def test_the_chief_says_it_in_portuguese(monkeypatch, capsys):
+    from tfgraph.support import i18n
+    monkeypatch.setattr(replicas, "STALL_SECONDS", 0.5)
+    monkeypatch.setattr(replicas, "POLL_SECONDS", 0.01)
+    i18n.use("pt")
+    chief = Watching([[9, 5, 1]], done=[1, 1, 0])
+    chief.wait_for_others()
+    assert "worker:2: nenhum passo em 0,5 s; não espero mais" in capsys.readouterr().out
+    rows = chief.rows([1200, 800, 5], {"worker_0": 1234.5, "worker_1": 900.0, "worker_2": None,
+                                       "cluster": 2100.0}, 2005)
+    assert rows == [("worker:0", 1200, "1.234", "(o chief)"), ("worker:1", 800, "900", ""),
+                    ("worker:2", 5, "-", "(não terminou)"),
+                    ("cluster", 2005, "2.100", "(passo global 2.005)")]

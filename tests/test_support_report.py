@@ -83,3 +83,22 @@ def test_test_accuracy_is_the_one_sentence_of_the_mnist_lessons():
         "Test accuracy: 0.9222 on 2,000 digits never seen in training (loss 0.2831)")
     assert report.test_accuracy({"accuracy": 1.0, "loss": 0.0}, 5, steps=10, what="images") == (
         "Test accuracy: 1.0000 on 5 images never seen in training (loss 0.0000), after 10 steps")
+
+
+def test_in_portuguese_the_sentence_and_the_tables_numbers_take_its_marks():
+    from tfgraph.support import i18n
+    i18n.use("pt")
+    score = {"accuracy": 0.92224, "loss": 0.28314}
+    assert report.test_accuracy(score, 10_000, steps=5500) == (
+        "Acurácia no teste: 0,9222 em 10.000 dígitos nunca vistos no treino (perda 0,2831), "
+        "após 5.500 passos")
+    assert report.test_accuracy(score, 2000, steps=1).endswith("(perda 0,2831), após 1 passo")
+    assert report.test_accuracy(score, 2000) == (
+        "Acurácia no teste: 0,9222 em 2.000 dígitos nunca vistos no treino (perda 0,2831)")
+    text = report.table([("relu", 0.899, 12.5), ("leaky_relu", 0.831, 1234.0)],
+                        header=("", "a", "b"), formats=("", ".4f", ",.1f"))
+    assert text.split("\n") == [
+        " " * 19 + "a" + " " * 8 + "b",      # numbers still align right under their header
+        "  relu        0,8990     12,5",
+        "  leaky_relu  0,8310  1.234,0",
+    ]

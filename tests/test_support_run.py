@@ -9,12 +9,22 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO_ROOT as ROOT
-from conftest import interrupt_lesson, run_args, scalar_steps
+from conftest import interrupt_lesson, run_args, scalar_steps, tiny_network_run
 
 from lessons import mnist_dense
 from tfgraph import new_graph, tf
 from tfgraph.support import Run
 from tfgraph.support.errors import UserError
+
+
+def test_ctrl_c_says_what_it_kept_in_portuguese(tmp_path, capsys):
+    from tfgraph.support import i18n
+    run = tiny_network_run(tmp_path)[0]         # (no checkpoints: nothing to continue)
+    i18n.use("pt")
+    with pytest.raises(KeyboardInterrupt), run:
+        raise KeyboardInterrupt
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["", f"Interrompido no passo 0. Resumos guardados em {run.dir}."]
 
 
 def test_run_initialises_finalizes_and_closes(tmp_path):

@@ -121,6 +121,20 @@ def test_resume_of_an_unknown_run(tmp_path, lesson_main, shared_mnist_dir):
     assert_one_line_error(proc, "no-such-run")
 
 
+def test_a_refused_resume_says_so_in_portuguese(tmp_path):
+    from tfgraph.support import i18n
+    folder = _resumable_run(tmp_path)
+    with pytest.raises(UserError, match=r"^a execução .* foi treinada com --hidden 2 \(agora 3\), "
+                                        r"--train-size não definida \(agora 500\); retome-a com "
+                                        r"as mesmas opções"):
+        _parse(tmp_path, "--lang", "pt", "--resume", folder.name, "--hidden", "3",
+               "--train-size", "500")
+    assert i18n.language() == "pt"
+    with pytest.raises(UserError, match=r"^nenhuma execução chamada 'zzz' em .* \(execuções "
+                                        r"mais recentes: nenhuma\)$"):
+        find_run(tmp_path, "other", "zzz")
+
+
 def test_flags_json_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     # The tasks of a resumed cluster read flags.json while the chief may rewrite it: a
     # reader must never meet half a file, and a failed write must leave the old one whole.

@@ -42,6 +42,24 @@ def test_progress_prints_the_mean_loss_since_the_last_line_and_says_so():
     assert progress.loss == 3.0 and progress.mean_loss == 1.5    # last step, last line
 
 
+def test_progress_lines_and_warnings_in_portuguese_take_its_decimal_comma():
+    from tfgraph.support import i18n
+    i18n.use("pt")
+    out, err = io.StringIO(), io.StringIO()
+    progress = Progress(8, learning_rate=0.5, out=out, err=err, every_seconds=3600)
+    _feed(progress, [1.0, 0.5, 0.5, 0.5, 20.0, 30.0, 40.0, 50.0], per_epoch=4)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("época 1  passo      4/8  perda 0,6250 (média dos passos 1-4)  ")
+    assert lines[0].endswith(" exemplos/s")
+    assert err.getvalue().startswith(
+        "aviso: a perda cresceu de 1 no início para 35 (média dos passos 5-8, época 2); a taxa "
+        "de aprendizado 0,5 provavelmente é alta demais, tente --learning-rate 0.05. O treino "
+        "continua")
+    with pytest.raises(Diverged, match=r"^a perda virou nan no passo 9 \(época 3\); a taxa de "
+                                       r"aprendizado 0,5 .* --learning-rate 0.05;"):
+        _feed(progress, [float("nan")], per_epoch=4, start_step=9)
+
+
 def test_progress_warns_when_the_loss_grows_far_above_its_start_and_goes_on():
     err = io.StringIO()
     progress = Progress(6, learning_rate=1000.0, out=io.StringIO(), err=err, every_seconds=0)

@@ -1,12 +1,13 @@
 """The syllabus (lessons/__init__.py, `python -m lessons`): the lessons' numbers, the launcher."""
 
 import importlib
+import os
 import subprocess
 import sys
 
 import pytest
 from conftest import REPO_ROOT as ROOT
-from conftest import assert_one_line_error
+from conftest import assert_one_line_error, english_left
 
 from lessons import SYLLABUS
 
@@ -66,3 +67,62 @@ def test_python_m_lessons_alone_prints_the_syllabus():
     assert proc.returncode == 0
     for module, *_ in SYLLABUS:
         assert f"python -m lessons.{module}" in proc.stdout
+
+
+# -- in Portuguese: --lang pt ------------------------------------------------------------------
+
+def _syllabus(*flags, env=None):
+    return subprocess.run([sys.executable, "-m", "lessons", *flags], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, env=env)
+
+
+def test_python_m_lessons_lang_pt_prints_the_syllabus_in_portuguese():
+    proc = _syllabus("--lang", "pt", "--help")
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert proc.stdout.startswith('tfgraph — as lições da palestra "Deep Learning e Tensorflow"')
+    assert "exercício: two_hidden_layers" in proc.stdout
+    assert "Rode uma lição: python -m lessons.<name>" in proc.stdout
+    for module, *_rest in SYLLABUS:
+        assert f"python -m lessons.{module}" in proc.stdout
+    # The talk's own titles (its parts and slides: "Parte 1 · Machine Learning 101") are
+    # Portuguese as the slides say them, loanwords included.
+    shown = proc.stdout
+    for _module, part, slides, _what in SYLLABUS:
+        shown = shown.replace(part, "").replace(slides, "")
+    assert english_left(shown) == []
+
+
+def test_the_syllabus_follows_the_locale_too():
+    proc = _syllabus(env={**os.environ, "LANG": "pt_BR.UTF-8"})
+    assert proc.returncode == 0 and proc.stdout.startswith("tfgraph — as lições da palestra")
+
+
+def test_the_syllabus_imports_nothing_heavy_in_portuguese_either():
+    code = ("import sys\nfrom lessons.__main__ import main\nmain(['--lang', 'pt'])\n"
+            "print(sorted(m for m in ('numpy', 'tensorflow', 'tfgraph') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("args", [["--lang", "pt", "perceptron_park", "--help"],
+                                  ["--lang=pt", "perceptron_park", "--help"],
+                                  ["perceptron_park", "--help", "--lang", "pt"]])
+def test_python_m_lessons_hands_lang_to_the_lesson_before_or_after_its_name(args):
+    proc = _syllabus(*args)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("uso: python -m lessons.perceptron_park")
+    assert "comum a todas as lições" in proc.stdout
+
+
+@pytest.mark.parametrize("args, line", [
+    (["--lang", "pt", "mnist_dens"], "python -m lessons: erro: nenhuma lição chamada "
+                                     "'mnist_dens'; as lições são: ml101, "),
+    (["--lang", "fr"], "python -m lessons: error: --lang: unknown language 'fr'; "
+                       "choose en or pt"),
+])
+def test_python_m_lessons_errors_in_portuguese_and_a_wrong_language_are_one_line(args, line):
+    proc = _syllabus(*args)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert len(proc.stderr.splitlines()) == 1 and proc.stderr.startswith(line), proc.stderr

@@ -46,3 +46,22 @@ def test_points_hold_the_images_and_their_squared_norms():
         sess.run(points.load, {points.new_images: images})
         np.testing.assert_array_equal(sess.run(points.images), images)
         np.testing.assert_array_equal(sess.run(points.squared_norms), [5, 25, 0])
+
+
+def test_summary_in_portuguese():
+    from conftest import english_left
+    from tfgraph.support import i18n
+    overall, per_cluster = clustering.purity(np.array([0, 0, 0, 1, 1, 2]),
+                                             np.array([4, 4, 9, 1, 7, 3]), clusters=4)
+    i18n.use("pt")
+    done = clustering.summary(per_cluster, overall, iterations=1, changed=0)
+    lines = done.split("\n")
+    assert lines[0] == "   convergiu após 1 iteração"
+    assert lines[1].split() == ["grupo", "dígitos", "pureza", "seus", "rótulos,", "o", "mais",
+                                "comum", "primeiro"]
+    assert lines[2].split() == ["0", "3", "0,667", "4:", "67%", "9:", "33%"]
+    assert lines[6].startswith("   Pureza geral 0,667: a fração dos dígitos")
+    assert english_left(done) == []
+    stopped = clustering.summary(per_cluster, overall, iterations=2, changed=1234)
+    assert stopped.startswith("   parou após 2 iterações (--iterations), ainda sem convergir "
+                              "(1.234 dígitos mudaram de grupo na última)")

@@ -51,3 +51,15 @@ def test_step_flops_counts_only_what_the_op_needs():
         product = tf.matmul(x, w)                              # 4 x 2 outputs, 3 multiply-adds
         tf.matmul(tf.ones([100, 100]), tf.ones([100, 100]))     # not needed: not counted
     assert counts.step_flops(product) == 2 * 4 * 2 * 3
+
+
+def test_table_in_portuguese():
+    from tfgraph.support import i18n
+    rows = [counts.Row("fc8", "fc 1000", (1000,), 4_097_000, 4_096_000)]
+    i18n.use("pt")
+    lines = counts.table(rows).splitlines()
+    assert lines[0].split() == ["camada", "o", "slide", "diz", "saída", "parâmetros",
+                                "multiplicações-somas"]
+    assert lines[1].split() == ["fc8", "fc", "1000", "1000", "4.097.000", "4.096.000"]
+    assert lines[-1].split() == ["total", "4.097.000", "4.096.000"]
+    assert len({len(line) for line in lines}) == 1      # numbers still end in one column

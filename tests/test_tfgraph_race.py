@@ -48,3 +48,21 @@ def test_only_the_functions_raced_are_spoken_of():
         "Best of this race: tanh (0.900)."]
     lines = race.what_it_shows([result("relu", 0.9), result("step", 0.8, 0.0)], 8, 0.01)
     assert len(lines) == 2 and not any("sigmoid" in line for line in lines)
+
+
+def test_the_race_in_portuguese():
+    from conftest import english_left
+    from tfgraph.support import i18n
+    results = [result("step", 0.8305, 0.0), result("sigmoid", 0.822), result("relu", 0.899)]
+    i18n.use("pt")
+    lines = report.table(race.rows(results), header=race.HEADER, formats=race.FORMATS,
+                         indent="").splitlines()
+    assert lines[0].split("  ")[:2] == ["ativação", "acurácia no teste"]
+    assert lines[1].split()[1:] == ["0,8305", "0", "1,0"]
+    shown = race.what_it_shows(results, hidden=256, learning_rate=0.01)
+    assert shown[0].startswith("`step`: os pesos da sua camada não se moveram nada")
+    assert "O seu 0,831 é só a camada de logits, lendo 256 características" in shown[0]
+    assert shown[1].startswith("`sigmoid` 0,822 < `relu` 0,899 após os mesmos passos com taxa "
+                               "de aprendizado 0,01: σ' é no máximo 0,25")
+    assert shown[-1] == "A melhor desta corrida: `relu` (0,899)."
+    assert english_left("\n".join(shown)) == []

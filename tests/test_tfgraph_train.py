@@ -48,3 +48,13 @@ def test_evaluate_weighs_a_short_last_batch_by_its_size():
         scores = evaluate(sess, metrics, x, y, split, batch_size=1000)
     assert scores["mean_first"] == pytest.approx(1000.0 / n)          # not (0 + 1000) / 2
     assert scores["label_mean"] == pytest.approx(labels.mean())
+
+
+def test_the_epoch_line_names_each_split_in_the_learners_language():
+    from tfgraph.support import i18n
+    from tfgraph.train import accuracy_line
+    scores = {"validation": {"accuracy": 0.91234}, "test": {"accuracy": 0.9}}
+    assert accuracy_line(scores) == "  validation accuracy 0.9123, test accuracy 0.9000"
+    i18n.use("pt")
+    assert accuracy_line(scores) == "  acurácia na validação 0,9123, acurácia no teste 0,9000"
+    assert accuracy_line({"train": {"accuracy": 1.0}}) == "  acurácia no treino 1,0000"

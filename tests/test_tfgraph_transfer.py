@@ -47,3 +47,25 @@ def test_table_has_an_accuracy_and_a_ms_column_per_variant_and_a_flops_row():
                                 "0.8700", "40.0"]
     assert lines[3].split() == ["MFLOP", "per", "image", "44.4", "15.0", "44.4", "14.9"]
     assert lines[2].index("0.8200") + 6 == lines[3].index("44.4") + 4   # right-aligned
+
+
+def test_table_and_conclusions_in_portuguese():
+    from conftest import english_left
+    from tfgraph.support import i18n
+    i18n.use("pt")
+    lines = transfer.table(results({10: (0.82, 0.92, 0.92, 0.87)}), FLOPS, TITLES).splitlines()
+    assert lines[0] == ("Acurácia em todos os 4.861 dígitos de teste 5-9 após 300 passos, e ms "
+                        "de relógio por passo de treino:")
+    assert lines[1].split()[:3] == ["imagens", "por", "dígito"]
+    assert lines[2].split()[:3] == ["10", "0,8200", "10,0"]
+    assert lines[3].split() == ["MFLOP", "por", "imagem", "44,4", "15,0", "44,4", "14,9"]
+    shown = transfer.what_it_shows(results({10: (0.82, 0.92, 0.92, 0.87),
+                                            100: (0.95, 0.97, 0.975, 0.93)}), FLOPS)
+    assert shown[0] == ("camadas conv reaproveitadas e congeladas, contra treinar do zero: "
+                        "+0,100 com 10, +0,020 com 100 imagens por dígito; quanto menos imagens "
+                        "rotuladas, mais valem as camadas reaproveitadas")
+    assert shown[1].startswith("um passo congelado faz 15,0 MFLOP por imagem contra 44,4")
+    assert english_left("\n".join(shown)) == []
+    gone = transfer.what_it_shows(results({5: (0.76, 0.58, 0.71, 0.14)}), FLOPS)
+    assert "-0,180 com 5 imagens por dígito; aqui reaproveitar não compensou" in gone[0]
+    assert english_left("\n".join(gone)) == []

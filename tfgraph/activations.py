@@ -8,6 +8,7 @@ Introduced in lesson `activations` (all seven, drawn with their derivatives); us
 `perceptron_park` (step), `backprop` (sigmoid) and `mnist_dense` (any, by `BY_NAME`).
 """
 
+from tfgraph.support.i18n import _
 from tfgraph.support.lazy import tf
 
 
@@ -82,11 +83,13 @@ def maxout(z, pieces, name="maxout"):
     slope there is the mean of the tied pieces' slopes.
     """
     if not isinstance(pieces, int) or pieces < 1:
-        raise ValueError(f"maxout needs a whole number of pieces >= 1, got {pieces!r}")
+        raise ValueError(_("maxout needs a whole number of pieces >= 1, got {pieces!r}").format(
+            pieces=pieces))
     with tf.name_scope(name):
         width = z.shape[-1]
         if width is None or width % pieces:
-            raise ValueError(f"maxout needs a last dimension divisible by {pieces}, got {width}")
+            raise ValueError(_("maxout needs a last dimension divisible by {pieces}, got {width}").format(
+                pieces=pieces, width=width))
         grouped = tf.reshape(z, [-1, width // pieces, pieces])
         return tf.reduce_max(grouped, axis=-1)
 

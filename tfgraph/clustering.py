@@ -13,10 +13,12 @@ from typing import NamedTuple
 import numpy as np
 
 from tfgraph.support import report
+from tfgraph.support.i18n import N_, _, ngettext, number
 from tfgraph.support.lazy import tf
 
 CLASSES = 10
-HEADER = ("cluster", "digits", "purity", "its labels, most common first")
+# Marked for the catalog: `report.table` translates a header as it draws the table.
+HEADER = (N_("cluster"), N_("digits"), N_("purity"), N_("its labels, most common first"))
 FORMATS = ("", "", ".3f", "")
 
 
@@ -70,16 +72,24 @@ def summary(per_cluster, overall, iterations, changed, indent="   ", shown=3):
     many points moved cluster in the last (0: converged).
     """
     if changed:
-        state = (f"stopped after {iterations} iterations (--iterations), not yet converged "
-                 f"({changed:,} digits moved in the last)")
+        state = ngettext(
+            "stopped after {iterations} iterations (--iterations), not yet converged ({changed} "
+            "digits moved in the last)",
+            "stopped after {iterations} iterations (--iterations), not yet converged ({changed} "
+            "digits moved in the last)", iterations).format(
+                iterations=iterations, changed=number(changed, ","))
     else:
-        state = f"converged after {iterations} iterations"
+        state = ngettext("converged after {iterations} iterations",
+                         "converged after {iterations} iterations", iterations).format(
+                             iterations=iterations)
     rows = [(i, size, shares[0][1] if size else 0.0,
-             "  ".join(f"{label}: {share:.0%}" for label, share in shares[:shown]))
+             "  ".join(f"{label}: {number(share, '.0%')}" for label, share in shares[:shown]))
             for i, (size, shares) in enumerate(per_cluster)]
     return "\n".join([
         indent + state, report.table(rows, HEADER, FORMATS, indent),
-        f"{indent}Overall purity {overall:.3f}: the share of digits whose cluster's most common "
-        f"label is their own.",
-        f"{indent}The clusters were found without labels (the labels only score them afterwards): "
-        f"a cluster", f"{indent}mixing two labels holds digits that look alike pixel by pixel."])
+        indent + _("Overall purity {purity}: the share of digits whose cluster's most common "
+                   "label is their own.").format(purity=number(overall, ".3f")),
+        *(indent + line for line in _(
+            "The clusters were found without labels (the labels only score them afterwards): "
+            "a cluster\nmixing two labels holds digits that look alike pixel by pixel."
+        ).splitlines())])

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from tfgraph.layers import Conv, parameter_count
 from tfgraph.support import report
+from tfgraph.support.i18n import N_, _
 from tfgraph.support.lazy import tf
 
 
@@ -96,6 +97,7 @@ def table(rows):
     value (`tfgraph.support.report.table`)."""
     lines = [(r.name, r.slide, " x ".join(map(str, r.shape)), r.parameters, r.multiply_adds)
              for r in rows]
-    return report.table([*lines, ("total", "", "", *totals(rows))],
-                        header=("layer", "the slide says", "output", "parameters",
-                                "multiply-adds"), formats=("", "", "", ",", ","))
+    return report.table([*lines, (_("total"), "", "", *totals(rows))],
+                        header=(N_("layer"), N_("the slide says"), N_("output"),
+                                N_("parameters"), N_("multiply-adds")),
+                        formats=("", "", "", ",", ","))

@@ -18,6 +18,7 @@ Introduced in lesson `ml101`; used by every lesson that plots.
 import io
 import struct
 
+from tfgraph.support.i18n import _, ngettext, number
 from tfgraph.support.lazy import tf
 
 DPI = 100
@@ -60,7 +61,7 @@ _COLORSPACE = {0: 1, 4: 2, 2: 3, 6: 4}   # grey, grey + alpha, RGB, RGBA
 def png_size(data):
     """(height, width) in pixels, read from a PNG's header."""
     if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
-        raise ValueError("not a PNG image")
+        raise ValueError(_("not a PNG image"))
     width, height = struct.unpack(">II", data[16:24])
     return height, width
 
@@ -134,24 +135,24 @@ def neuron(weights, bias, inputs, weighted_sum, output, activation):
         y = len(inputs) - 1 - i
         ax.annotate("", xy=(3.2, middle), xytext=(0.45, y),
                     arrowprops=dict(arrowstyle="->", color="#1f77b4"))
-        ax.text(0, y, f"x{i + 1} = {xi:g}", ha="center", va="center",
+        ax.text(0, y, f"x{i + 1} = {number(xi, 'g')}", ha="center", va="center",
                 bbox=dict(boxstyle="circle", fc="#e8f0fa"))
         # the weight's label a third of the way along its arrow, on a white patch
-        ax.text(0.45 + 0.33 * (3.2 - 0.45), y + 0.33 * (middle - y), f"w{i + 1} = {wi:g}",
+        ax.text(0.45 + 0.33 * (3.2 - 0.45), y + 0.33 * (middle - y), f"w{i + 1} = {number(wi, 'g')}",
                 color="#1f77b4", fontsize=9, ha="center", va="center",
                 bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
-    ax.text(3.7, middle, f"Σ w·x + b\n= {weighted_sum:.4g}", ha="center", va="center",
+    ax.text(3.7, middle, f"Σ w·x + b\n= {number(weighted_sum, '.4g')}", ha="center", va="center",
             bbox=dict(boxstyle="round", fc="#fff2cc"))
     ax.annotate("", xy=(3.7, middle - 0.45), xytext=(3.7, -1.2),
                 arrowprops=dict(arrowstyle="->", color="#2ca02c"))
-    ax.text(3.7, -1.4, f"Viés b = {bias:g}", ha="center", color="#2ca02c", fontsize=9)
+    ax.text(3.7, -1.4, f"Viés b = {number(bias, 'g')}", ha="center", color="#2ca02c", fontsize=9)
     ax.annotate("", xy=(5.3, middle), xytext=(4.5, middle), arrowprops=dict(arrowstyle="->"))
     ax.text(5.9, middle, f"F = {activation}", ha="center", va="center",
             bbox=dict(boxstyle="round", fc="#f4cccc"))
     ax.annotate("", xy=(7.2, middle), xytext=(6.6, middle), arrowprops=dict(arrowstyle="->"))
-    ax.text(7.7, middle, f"{output:.4g}", ha="center", va="center",
+    ax.text(7.7, middle, number(output, ".4g"), ha="center", va="center",
             bbox=dict(boxstyle="circle", fc="#d9ead3"))
-    ax.set_title("Neurônio digital: Pesos (weights), Viés (bias), Função de ativação",
+    ax.set_title(_("Neurônio digital: Pesos (weights), Viés (bias), Função de ativação"),
                  fontsize=10)
     return fig
 
@@ -170,15 +171,17 @@ def activation_curve(name, x, value, derivative, no_gradient, marked_x, marked, 
     ax.axvline(0, color="#999999", linewidth=0.8)
     for i, (slope, intercept) in enumerate(pieces):
         ax.plot(x, slope * x + intercept, ":", color="#888888",
-                label=f"piece {i + 1}: {slope:g}·x {intercept:+g}")
+                label=_("piece {i}: {slope}·x {intercept}").format(
+                    i=i + 1, slope=number(slope, "g"), intercept=number(intercept, "+g")))
     ax.plot(x, value, "C0-", linewidth=2, label=f"{name}(x)")
-    text = ("derivative: 0 (tf.gradients gives None: no gradient path)" if no_gradient
-            else "derivative, by tf.gradients")
+    text = (_("derivative: 0 (tf.gradients gives None: no gradient path)") if no_gradient
+            else _("derivative, by tf.gradients"))
     ax.plot(x, derivative, "C1--", linewidth=2, label=text)
     ax.plot(marked_x, marked, "C1o", markersize=5,
-            label=f"the derivative at x = {marked_x[0]:g} ... {marked_x[-1]:g}")
+            label=_("the derivative at x = {first} ... {last}").format(
+                first=number(marked_x[0], "g"), last=number(marked_x[-1], "g")))
     ax.set_xlim(x[0], x[-1])
-    label(ax, f"Função de ativação: {name}", "x (the weighted sum w·x + b)", "value")
+    label(ax, f"Função de ativação: {name}", _("x (the weighted sum w·x + b)"), _("value"))
     return fig
 
 
@@ -197,11 +200,11 @@ def activation_curves(x, values, derivatives):
                     linewidth=max(3.2 - 0.35 * i, 0.5), label=name)
         left.plot(x, values[name], **look)
         right.plot(x, derivatives[name], **look)
-    for ax, title in ((left, "F(x)"), (right, "F'(x), by tf.gradients")):
+    for ax, title in ((left, "F(x)"), (right, _("F'(x), by tf.gradients"))):
         ax.axhline(0, color="#999999", linewidth=0.8)
         ax.axvline(0, color="#999999", linewidth=0.8)
         ax.set_xlim(x[0], x[-1])
-        label(ax, title, "x (the weighted sum w·x + b)")
+        label(ax, title, _("x (the weighted sum w·x + b)"))
     left.set_ylim(-2, 5)
     right.set_ylim(-0.7, 1.3)
     return fig
@@ -232,12 +235,14 @@ def line_fit(x, y, lines, title, x_range):
     """
     import numpy as np
     fig, ax = new(6.4, 4.2)
-    ax.scatter(x, y, s=12, color="#888888", label=f"{len(x)} noisy points")
+    ax.scatter(x, y, s=12, color="#888888", label=ngettext(
+        "{n} noisy points", "{n} noisy points", len(x)).format(n=len(x)))
     xs = np.array(x_range)
     for name, slope, intercept, style in lines:
         sign = "-" if intercept < 0 else "+"
         ax.plot(xs, slope * xs + intercept, style, linewidth=2,
-                label=f"{name}: y = {slope:.3f}·x {sign} {abs(intercept):.3f}")
+                label=f"{name}: y = {number(slope, '.3f')}·x {sign} "
+                      f"{number(abs(intercept), '.3f')}")
     label(ax, title, "x", "y")
     return fig
 
@@ -278,11 +283,14 @@ def neighbours(picks, test, memory, predicted, indices, distances, side, title, 
     for i in picks:
         label, said = test.labels[i], predicted[i]
         column = [(test.images[i].reshape(side, side),
-                   f"test: {label}" + ("" if said == label else f"\nsaid {said}"),
+                   _("test: {label}").format(label=label)
+                   + ("" if said == label else "\n" + _("said {said}").format(said=said)),
                    "black" if said == label else WRONG)]
         for j, distance in zip(indices[i, :shown], distances[i, :shown]):
             near = memory.labels[j]
-            column.append((memory.images[j].reshape(side, side), f"{near}, distance {distance:.1f}",
+            column.append((memory.images[j].reshape(side, side),
+                           _("{label}, distance {distance}").format(
+                               label=near, distance=number(distance, ".1f")),
                            "black" if near == label else WRONG))
         columns.append(column)
     return digit_grid(columns, title)
@@ -294,14 +302,15 @@ def cluster_centres(centroids, side, title, per_cluster=None, per_row=5):
     centroids: float [clusters, side·side]; per_cluster: None, or each cluster's (size,
     [(label, share)] most common first) as `tfgraph.clustering.purity` gives, for the captions.
     """
-    columns = [[] for _ in range(min(per_row, len(centroids)))]
+    columns = [[] for _column in range(min(per_row, len(centroids)))]
     for i, centroid in enumerate(centroids):
-        caption = f"cluster {i}"
+        caption = _("cluster {i}").format(i=i)
         if per_cluster is not None:
             size, shares = per_cluster[i]
-            caption += (f": {size} digits\n" + ", ".join(f"{digit}: {share:.0%}"
-                                                         for digit, share in shares[:2])
-                        if size else ": empty")
+            caption = (ngettext("cluster {i}: {size} digits", "cluster {i}: {size} digits",
+                                size).format(i=i, size=number(size, "")) + "\n"
+                       + ", ".join(f"{digit}: {number(share, '.0%')}" for digit, share in shares[:2])
+                       if size else _("cluster {i}: empty").format(i=i))
         columns[i % per_row].append((centroid.reshape(side, side), caption, "black"))
     return digit_grid(columns, title)
 
@@ -346,11 +355,12 @@ def feature_maps(image, label, maps, block):
     side = int(round(len(image) ** 0.5))
     fig, (left, right) = new(9.0, 2.8, 1, 2, gridspec_kw={"width_ratios": [1, 5]})
     left.imshow(image.reshape(side, side), cmap="gray", vmin=0, vmax=1)
-    left.set_title(f"the digit ({label})")
+    left.set_title(_("the digit ({label})").format(label=label))
     right.imshow(tile(maps), cmap="magma", vmin=0, vmax=max(float(maps.max()), 1e-6),
                  interpolation="nearest")
-    right.set_title(f"after block {block} (pool{block}): {maps.shape[2]} feature maps of "
-                    f"{maps.shape[0]}x{maps.shape[1]}, one scale, black = 0")
+    right.set_title(_("after block {block} (pool{block}): {n} feature maps of {rows}x{cols}, "
+                      "one scale, black = 0").format(block=block, n=maps.shape[2],
+                                                     rows=maps.shape[0], cols=maps.shape[1]))
     for ax in (left, right):
         ax.set_xticks([])
         ax.set_yticks([])

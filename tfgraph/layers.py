@@ -9,6 +9,7 @@ logit layer); `conv2d`, `max_pool` and `flatten` in `going_deep`. Each layer is 
 import math
 from typing import NamedTuple
 
+from tfgraph.support.i18n import _
 from tfgraph.support.lazy import tf
 
 
@@ -42,7 +43,8 @@ def dense(x, units, activation=None, name="dense", init="normal", bias=0.0):
     """
     inputs = x.shape[-1]
     if inputs is None:
-        raise ValueError(f"layer {name} needs the input's last dimension, got shape {x.shape}")
+        raise ValueError(_("layer {name} needs the input's last dimension, got shape {shape}").format(
+            name=name, shape=x.shape))
     if init == "normal":
         initializer = tf.compat.v1.truncated_normal_initializer(stddev=math.sqrt(2.0 / inputs))
     elif init == "zeros":
@@ -50,7 +52,8 @@ def dense(x, units, activation=None, name="dense", init="normal", bias=0.0):
     elif callable(init):
         initializer = init
     else:
-        raise ValueError(f"init must be 'normal', 'zeros' or an initializer, got {init!r}")
+        raise ValueError(_("init must be 'normal', 'zeros' or an initializer, got {init!r}").format(
+            init=init))
     bias_initializer = (tf.compat.v1.zeros_initializer() if bias == 0
                         else tf.compat.v1.constant_initializer(bias))
     with tf.compat.v1.variable_scope(name):
@@ -86,8 +89,8 @@ def conv2d(x, filters, activation=None, name="conv", size=3):
     """
     in_channels = x.shape[-1]
     if x.shape.rank != 4 or in_channels is None:
-        raise ValueError(f"layer {name} needs images [batch, rows, cols, channels] with a "
-                         f"known channel count, got shape {x.shape}")
+        raise ValueError(_("layer {name} needs images [batch, rows, cols, channels] with a known "
+                           "channel count, got shape {shape}").format(name=name, shape=x.shape))
     fan_in = size * size * in_channels
     initializer = tf.compat.v1.truncated_normal_initializer(stddev=math.sqrt(2.0 / fan_in))
     with tf.compat.v1.variable_scope(name):

@@ -12,7 +12,10 @@ activations (part 3: the slide's seven functions in mnist_dense's hidden layer).
 0 when gradient descent never reached the layer (a step has no gradient path).
 """
 
-HEADER = ("activation", "test accuracy", "hidden weights moved", "seconds")
+from tfgraph.support.i18n import N_, _, number
+
+# Marked for the catalog: `report.table` translates a header as it draws the table.
+HEADER = (N_("activation"), N_("test accuracy"), N_("hidden weights moved"), N_("seconds"))
 FORMATS = ("", ".4f", ".3g", ".1f")
 
 
@@ -32,27 +35,31 @@ def what_it_shows(results, hidden, learning_rate):
     moved = {r["activation"]: r["moved"] for r in results}
     lines = []
     if "step" in acc:
-        lines.append(
-            f"step: its layer's weights did not move at all (mean |change| exactly 0). "
-            f"tf.gradients finds no path through a step (its derivative is 0 wherever it "
-            f"exists), so gradient descent cannot train that layer. Its {acc['step']:.3f} is "
-            f"the logit layer alone, reading {hidden} fixed random yes/no features of the "
-            f"pixels." if moved["step"] == 0.0 else
-            f"step: its layer's weights moved (mean |change| {moved['step']:.2g}): "
-            f"unexpected for a step, look closer.")
+        lines.append(_(
+            "step: its layer's weights did not move at all (mean |change| exactly 0). "
+            "tf.gradients finds no path through a step (its derivative is 0 wherever it "
+            "exists), so gradient descent cannot train that layer. Its {accuracy} is "
+            "the logit layer alone, reading {hidden} fixed random yes/no features of the "
+            "pixels.").format(accuracy=number(acc["step"], ".3f"), hidden=hidden)
+            if moved["step"] == 0.0 else
+            _("step: its layer's weights moved (mean |change| {moved}): "
+              "unexpected for a step, look closer.").format(moved=number(moved["step"], ".2g")))
     if "sigmoid" in acc and "relu" in acc:
         s, r = acc["sigmoid"], acc["relu"]
-        lines.append(
-            f"sigmoid {s:.3f} < relu {r:.3f} after the same steps at learning rate "
-            f"{learning_rate:g}: σ' is at most 0.25 (part 2), so a sigmoid layer passes back "
-            f"at most a quarter of each gradient; ReLU passes all of it wherever the neuron "
-            f"is on." if s < r else
-            f"sigmoid {s:.3f} >= relu {r:.3f} this time: with more steps or another learning "
-            f"rate, the slow start matters less.")
+        sentence = _(
+            "sigmoid {sigmoid} < relu {relu} after the same steps at learning rate "
+            "{learning_rate}: σ' is at most 0.25 (part 2), so a sigmoid layer passes back "
+            "at most a quarter of each gradient; ReLU passes all of it wherever the neuron "
+            "is on.") if s < r else _(
+            "sigmoid {sigmoid} >= relu {relu} this time: with more steps or another learning "
+            "rate, the slow start matters less.")
+        lines.append(sentence.format(sigmoid=number(s, ".3f"), relu=number(r, ".3f"),
+                                     learning_rate=number(learning_rate, "g")))
     if "step" in acc and "sigmoid" in acc and acc["step"] >= acc["sigmoid"]:
-        lines.append(f"step {acc['step']:.3f} >= sigmoid {acc['sigmoid']:.3f}: in so few "
-                     f"steps, fixed random features beat a hidden layer that learns this "
-                     f"slowly.")
+        lines.append(_("step {step} >= sigmoid {sigmoid}: in so few steps, fixed random "
+                       "features beat a hidden layer that learns this slowly.").format(
+                           step=number(acc["step"], ".3f"), sigmoid=number(acc["sigmoid"], ".3f")))
     best = max(results, key=lambda r: r["test_accuracy"])
-    lines.append(f"Best of this race: {best['activation']} ({best['test_accuracy']:.3f}).")
+    lines.append(_("Best of this race: {activation} ({accuracy}).").format(
+        activation=best["activation"], accuracy=number(best["test_accuracy"], ".3f")))
     return lines

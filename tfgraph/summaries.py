@@ -11,8 +11,9 @@ import zlib
 
 import numpy as np
 
-from tfgraph.support.lazy import tf
 from tfgraph.figures import image_value
+from tfgraph.support.i18n import _
+from tfgraph.support.lazy import tf
 
 
 def layer_histograms(layer, activations=True, biases=True):
@@ -86,9 +87,9 @@ def hparams_trial_done(writer):
 
 
 def settings_table(args):
-    """The run's flags as a Markdown table, for `text`."""
+    """The run's flags as a Markdown table, for `text` (its header in the learner's language)."""
     rows = [f"| `{k}` | `{v}` |" for k, v in sorted(vars(args).items())]
-    return "\n".join(["| flag | value |", "|---|---|", *rows])
+    return "\n".join([f"| {_('flag')} | {_('value')} |", "|---|---|", *rows])
 
 
 def png(image):

@@ -12,9 +12,26 @@ from typing import NamedTuple
 import numpy as np
 
 from tfgraph.data.mnist import batches
+from tfgraph.support.i18n import N_, _, number
 from tfgraph.support.interrupt import held_interrupt
 from tfgraph.support.lazy import tf
 from tfgraph.support.watch import Progress, summarise
+
+
+# What `fit` prints after an epoch, per split; a split not named here: ACCURACY_OF_SPLIT.
+SPLIT_ACCURACY = {"train": N_("train accuracy {accuracy}"),
+                  "validation": N_("validation accuracy {accuracy}"),
+                  "test": N_("test accuracy {accuracy}")}
+ACCURACY_OF_SPLIT = N_("{split} accuracy {accuracy}")
+
+
+def accuracy_line(scores):
+    """The line `fit` prints after an epoch: "  validation accuracy 0.9123, test accuracy
+    0.9180" (in the learner's language). scores: {split: {"accuracy": float, ...}}."""
+    return "  " + ", ".join(
+        _(SPLIT_ACCURACY.get(name, ACCURACY_OF_SPLIT)).format(
+            split=name, accuracy=number(score["accuracy"], ".4f"))
+        for name, score in scores.items())
 
 
 class Batch(NamedTuple):
@@ -100,12 +117,12 @@ class TrainStep:
             self.writer.add_summary(summarise(self._summary, batch, self._network), batch.step)
         if traced:
             metadata = tf.compat.v1.RunMetadata()
-            _, loss = self._traceable(
+            _done, loss = self._traceable(
                 batch.images, batch.labels, run_metadata=metadata,
                 options=tf.compat.v1.RunOptions(trace_level=tf.compat.v1.RunOptions.FULL_TRACE))
             self._trace[1].add_run_metadata(metadata, f"step_{batch.step}", batch.step)
         else:
-            _, loss = self._plain(batch.images, batch.labels)
+            _done, loss = self._plain(batch.images, batch.labels)
         return loss
 
 
@@ -152,8 +169,7 @@ def fit(run, net, data, args, summary=None, splits=("validation", "test"),
             progress.update(batch, train_step(batch))      # one session.run: forward,
             if batch.end_of_epoch:                         # backward, SGD update
                 scores = evaluate_splits(run, metrics, net.x, net.y, data, batch.step, splits)
-                print("  " + ", ".join(f"{name} accuracy {score['accuracy']:.4f}"
-                                       for name, score in scores.items()))
+                print(accuracy_line(scores))
     if not scores:
         scores = {name: evaluate(run.session, metrics, net.x, net.y, getattr(data, name))
                   for name in splits}

@@ -13,6 +13,7 @@ import numpy as np
 
 from tfgraph.data.mnist import NUM_CLASSES, Mnist, Split
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import _, number
 
 ALL_DIGITS = tuple(range(NUM_CLASSES))
 
@@ -25,18 +26,18 @@ def parse_digits(text):
     """
     chosen = set()
     for part in text.split(","):
-        first, _, last = part.strip().partition("-")
+        first, _dash, last = part.strip().partition("-")
         try:
             low, high = int(first), int(last or first)
             named = 0 <= low <= high < NUM_CLASSES
         except ValueError:
             named = False
         if not named:
-            raise ValueError(f"expected digits 0-9 as a range or a list, e.g. 0-4 or 0,2,4, "
-                             f"got {text!r}")
+            raise ValueError(_("expected digits 0-9 as a range or a list, e.g. 0-4 or 0,2,4, "
+                               "got {text!r}").format(text=text))
         chosen.update(range(low, high + 1))
     if len(chosen) < 2:
-        raise ValueError(f"a classifier needs at least two digits, got {text!r}")
+        raise ValueError(_("a classifier needs at least two digits, got {text!r}").format(text=text))
     return tuple(sorted(chosen))
 
 
@@ -55,10 +56,13 @@ def only_digits(data, digits):
         return data
     train, validation, test = (s.only(digits) for s in (data.train, data.validation, data.test))
     if not len(train) or not len(test):
-        raise UserError(f"no training or test images of the digits {digits_text(digits)} in "
-                        f"{data.source}")
-    source = (f"{data.source}; digits {digits_text(digits)} only: train {len(train):,}, "
-              f"validation {len(validation):,}, test {len(test):,}")
+        raise UserError(_("no training or test images of the digits {digits} in {source}").format(
+            digits=digits_text(digits), source=data.source))
+    source = _("{source}; digits {digits} only: train {train}, validation {validation}, "
+               "test {test}").format(source=data.source, digits=digits_text(digits),
+                                     train=number(len(train), ","),
+                                     validation=number(len(validation), ","),
+                                     test=number(len(test), ","))
     return Mnist(train, validation, test, data.image_shape, source)
 
 
@@ -70,9 +74,9 @@ def few_images(split, digits, per_digit, seed):
     for d in digits:
         where = np.flatnonzero(split.labels == d)
         if len(where) < per_digit:
-            raise UserError(f"only {len(where)} training images of the digit {d} (wanted "
-                            f"{per_digit} per digit): use fewer --images-per-digit or more "
-                            f"--train-size")
+            raise UserError(_("only {found} training images of the digit {digit} (wanted "
+                              "{wanted} per digit): use fewer --images-per-digit or more "
+                              "--train-size").format(found=len(where), digit=d, wanted=per_digit))
         picked.append(rng.choice(where, per_digit, replace=False))
     rows = rng.permutation(np.concatenate(picked))
     return Split(split.images[rows], split.labels[rows])

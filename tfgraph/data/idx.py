@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import _, ngettext, number
 
 IMAGES_MAGIC = 0x00000803  # 2051: uint8, 3 dimensions [count, rows, cols]
 LABELS_MAGIC = 0x00000801  # 2049: uint8, 1 dimension [count]
@@ -64,7 +65,8 @@ def read_idx(path, expected_magic=None) -> np.ndarray:
     data = _read_bytes(path)
 
     if len(data) < 4:
-        raise UserError(f"{path}: too short for an IDX file ({len(data)} bytes; the header alone is at least 8)")
+        raise UserError(_("{path}: too short for an IDX file ({size} bytes; the header alone is at least 8)").format(
+            path=path, size=len(data)))
     magic = int.from_bytes(data[:4], "big")
     zeros, dtype_code, ndim = data[:2], data[2], data[3]
 
@@ -72,41 +74,46 @@ def read_idx(path, expected_magic=None) -> np.ndarray:
         if expected_magic is not None:
             wanted = f"0x{expected_magic:08x} ({_describe_magic(expected_magic)})"
         else:
-            wanted = f"0x000008NN (MNIST images 0x{IMAGES_MAGIC:08x}, labels 0x{LABELS_MAGIC:08x})"
+            wanted = _("0x000008NN (MNIST images 0x{images:08x}, labels 0x{labels:08x})").format(
+                images=IMAGES_MAGIC, labels=LABELS_MAGIC)
         # A web page saved under an IDX name is a common way to end up here.
         looks_like_text = all(32 <= byte < 127 or byte in b"\t\r\n" for byte in data[:16])
-        hint = ": the file starts with text, perhaps a web page saved under this name" if looks_like_text else ""
-        raise UserError(f"{path}: not an IDX file: expected magic number {wanted}, found 0x{magic:08x}{hint}")
+        hint = _(": the file starts with text, perhaps a web page saved under this name") if looks_like_text else ""
+        raise UserError(_("{path}: not an IDX file: expected magic number {wanted}, found 0x{magic:08x}").format(
+            path=path, wanted=wanted, magic=magic) + hint)
     if expected_magic is not None and magic != expected_magic:
-        raise UserError(
-            f"{path}: wrong magic number: expected 0x{expected_magic:08x} ({expected_magic}, "
-            f"{_describe_magic(expected_magic)}), found 0x{magic:08x} ({magic}, {_describe_magic(magic)})"
-        )
+        raise UserError(_(
+            "{path}: wrong magic number: expected 0x{expected:08x} ({expected}, {expected_means}), "
+            "found 0x{magic:08x} ({magic}, {magic_means})"
+        ).format(path=path, expected=expected_magic, expected_means=_describe_magic(expected_magic),
+                 magic=magic, magic_means=_describe_magic(magic)))
     if dtype_code not in _DTYPES:
         known = ", ".join(f"0x{code:02x}" for code in _DTYPES)
-        raise UserError(
-            f"{path}: unsupported IDX dtype code 0x{dtype_code:02x} in magic 0x{magic:08x} (known codes: {known})"
-        )
+        raise UserError(_(
+            "{path}: unsupported IDX dtype code 0x{code:02x} in magic 0x{magic:08x} (known codes: {known})"
+        ).format(path=path, code=dtype_code, magic=magic, known=known))
     if ndim == 0:
-        raise UserError(f"{path}: IDX header says the array has 0 dimensions (magic 0x{magic:08x})")
+        raise UserError(_("{path}: IDX header says the array has 0 dimensions (magic 0x{magic:08x})").format(
+            path=path, magic=magic))
 
     header_size = 4 + 4 * ndim
     if len(data) < header_size:
-        raise UserError(
-            f"{path}: truncated header: {ndim} dimensions need {header_size} header bytes, "
-            f"the file has {len(data)}"
-        )
+        raise UserError(_(
+            "{path}: truncated header: {ndim} dimensions need {needed} header bytes, the file has {size}"
+        ).format(path=path, ndim=ndim, needed=header_size, size=len(data)))
     shape = struct.unpack(f">{ndim}I", data[4:header_size])
     dtype = _DTYPES[dtype_code]
     expected = math.prod(shape) * dtype.itemsize
     actual = len(data) - header_size
     if actual != expected:
         dims = " x ".join(str(size) for size in shape)
-        problem = "truncated" if actual < expected else f"{actual - expected:,} extra bytes"
-        raise UserError(
-            f"{path}: {problem}: the header says {dims} {dtype.name} values ({expected:,} bytes of data), "
-            f"the file holds {actual:,}"
-        )
+        problem = _("truncated") if actual < expected else _("{extra} extra bytes").format(
+            extra=number(actual - expected, ","))
+        raise UserError(_(
+            "{path}: {problem}: the header says {dims} {dtype} values ({expected} bytes of data), "
+            "the file holds {actual}"
+        ).format(path=path, problem=problem, dims=dims, dtype=dtype.name, expected=number(expected, ","),
+                 actual=number(actual, ",")))
 
     array = np.frombuffer(data, dtype=dtype, offset=header_size).reshape(shape)
     # astype copies: the result owns writable memory in native byte order.
@@ -126,15 +133,15 @@ def write_idx(path, array) -> None:
     path = Path(path)
     array = np.asarray(array)
     if array.dtype != np.uint8:
-        raise UserError(
-            f"cannot write {path}: IDX files here hold uint8 values, got {array.dtype} "
+        raise UserError(_(
+            "cannot write {path}: IDX files here hold uint8 values, got {dtype} "
             "(scale to 0..255 and use .astype(np.uint8))"
-        )
+        ).format(path=path, dtype=array.dtype))
     if array.ndim not in (1, 3):
-        raise UserError(
-            f"cannot write {path}: expected 1 dim (labels [count]) or 3 dims (images [count, rows, cols]), "
-            f"got shape {array.shape}"
-        )
+        raise UserError(_(
+            "cannot write {path}: expected 1 dim (labels [count]) or 3 dims (images [count, rows, cols]), "
+            "got shape {shape}"
+        ).format(path=path, shape=array.shape))
 
     header = struct.pack(f">I{array.ndim}I", 0x0800 | array.ndim, *array.shape)
     data = header + np.ascontiguousarray(array).tobytes()
@@ -144,7 +151,7 @@ def write_idx(path, array) -> None:
     try:
         path.write_bytes(data)
     except OSError as error:
-        raise UserError(f"cannot write {path}: {error.strerror or error}") from None
+        raise UserError(_("cannot write {path}: {error}").format(path=path, error=error.strerror or error)) from None
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -152,28 +159,29 @@ def _read_bytes(path: Path) -> bytes:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise UserError(f"cannot read {path}: {error.strerror or error}") from None
+        raise UserError(_("cannot read {path}: {error}").format(path=path, error=error.strerror or error)) from None
 
     is_gzip = raw[:2] == _GZIP_MAGIC
     if path.name.endswith(".gz") and not is_gzip:
-        raise UserError(
-            f"{path}: not gzip-compressed although the name ends in .gz "
-            f"(starts with 0x{raw[:4].hex() or 'nothing'}); if it is a raw IDX file, remove the .gz"
-        )
+        raise UserError(_(
+            "{path}: not gzip-compressed although the name ends in .gz "
+            "(starts with 0x{start}); if it is a raw IDX file, remove the .gz"
+        ).format(path=path, start=raw[:4].hex() or _("nothing")))
     if not is_gzip:
         return raw
     try:
         return gzip.decompress(raw)
     except EOFError:
-        message = f"{path}: truncated gzip file (it ends before the compressed data does); download it again"
-        raise UserError(message) from None
+        message = _("{path}: truncated gzip file (it ends before the compressed data does); download it again")
+        raise UserError(message.format(path=path)) from None
     except (gzip.BadGzipFile, zlib.error) as error:
-        raise UserError(f"{path}: corrupt gzip file ({error}); download it again") from None
+        raise UserError(_("{path}: corrupt gzip file ({error}); download it again").format(
+            path=path, error=error)) from None
 
 
 def _describe_magic(magic: int) -> str:
     """A few words on what a magic number means, e.g. 'uint8, 3 dims'."""
     dtype = _DTYPES.get((magic >> 8) & 0xFF)
-    kind = dtype.name if dtype is not None else f"unknown dtype 0x{(magic >> 8) & 0xFF:02x}"
+    kind = dtype.name if dtype is not None else _("unknown dtype 0x{code:02x}").format(code=(magic >> 8) & 0xFF)
     ndim = magic & 0xFF
-    return f"{kind}, {ndim} dim{'s' if ndim != 1 else ''}"
+    return ngettext("{kind}, {ndim} dim", "{kind}, {ndim} dims", ndim).format(kind=kind, ndim=ndim)

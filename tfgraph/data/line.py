@@ -13,6 +13,7 @@ import textwrap
 import numpy as np
 
 from tfgraph.support import report
+from tfgraph.support.i18n import N_, _, number
 
 X_RANGE = (0.0, 10.0)
 
@@ -31,7 +32,7 @@ def points(slope, intercept, noise, count, seed, x_range=X_RANGE):
 def lstsq(x, y):
     """numpy's least-squares line through (x, y), in float64: (slope, intercept) floats."""
     design = np.stack([x, np.ones_like(x)], axis=1).astype(np.float64)
-    (slope, intercept), *_ = np.linalg.lstsq(design, y.astype(np.float64), rcond=None)
+    (slope, intercept), *_rest = np.linalg.lstsq(design, y.astype(np.float64), rcond=None)
     return float(slope), float(intercept)
 
 
@@ -43,7 +44,7 @@ def mean_squared_error(slope, intercept, x, y):
 def equation(slope, intercept, spec="g"):
     """The line as a learner writes it: equation(2, -1) -> "y = 2·x - 1"."""
     sign = "-" if intercept < 0 else "+"
-    return f"y = {slope:{spec}}·x {sign} {abs(intercept):{spec}}"
+    return f"y = {number(slope, spec)}·x {sign} {number(abs(intercept), spec)}"
 
 
 def summary(x, y, true_line, noise, fitted, indent="   "):
@@ -56,16 +57,19 @@ def summary(x, y, true_line, noise, fitted, indent="   "):
     trained line last.
     """
     best = lstsq(x, y)
-    rows = [("true line", *true_line, ""),
+    rows = [(_("true line"), *true_line, ""),
             ("numpy.linalg.lstsq (float64)", *best, mean_squared_error(*best, x, y))]
     rows += [(name, slope, intercept, mean_squared_error(slope, intercept, x, y) if error is None
               else error) for name, slope, intercept, error in fitted]
-    gap = max(max(abs(slope - best[0]), abs(intercept - best[1])) for _, slope, intercept, _ in fitted)
-    _, slope, intercept, _ = fitted[-1]
-    table = report.table(rows, ("", "slope", "intercept", "mean sq. error"), ("", ".4f", ".4f", ".4f"),
-                         indent)
-    words = textwrap.fill(
-        f"Both land on numpy's line within {gap:.1e}. The training found the function (a slope "
-        f"and an intercept); prediction uses it: x = 5 -> y = {slope * 5 + intercept:.3f}.",
+    gap = max(max(abs(slope - best[0]), abs(intercept - best[1]))
+              for _name, slope, intercept, _error in fitted)
+    _name, slope, intercept, _error = fitted[-1]
+    table = report.table(rows, ("", N_("slope"), N_("intercept"), N_("mean sq. error")),
+                         ("", ".4f", ".4f", ".4f"), indent)
+    words = textwrap.fill(_(
+        "Both land on numpy's line within {gap}. The training found the function (a slope "
+        "and an intercept); prediction uses it: x = 5 -> y = {prediction}.").format(
+            gap=number(gap, ".1e"), prediction=number(slope * 5 + intercept, ".3f")),
         92, initial_indent=indent, subsequent_indent=indent)
-    return f"{len(x)} points around {equation(*true_line)}, noise {noise:g}\n{table}\n{words}"
+    return _("{n} points around {line}, noise {noise}").format(
+        n=len(x), line=equation(*true_line), noise=number(noise, "g")) + f"\n{table}\n{words}"

@@ -29,6 +29,7 @@ import numpy as np
 
 from tfgraph.data.idx import IMAGES_MAGIC, LABELS_MAGIC, read_idx
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import _, number
 
 ENV_VAR = "TFGRAPH_DATA_DIR"
 OFFLINE_ENV_VAR = "TFGRAPH_OFFLINE"   # set (to anything) to never download
@@ -63,7 +64,8 @@ class Split:
 
     def __post_init__(self):
         if len(self.images) != len(self.labels):
-            raise ValueError(f"{len(self.images)} images but {len(self.labels)} labels")
+            raise ValueError(_("{images} images but {labels} labels").format(
+                images=len(self.images), labels=len(self.labels)))
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -75,7 +77,7 @@ class Split:
     def take(self, n: int) -> "Split":
         """The first n examples (this split itself if it has n or fewer)."""
         if n < 0:
-            raise ValueError(f"take(n) needs n >= 0, got {n}")
+            raise ValueError(_("take(n) needs n >= 0, got {n}").format(n=n))
         if n >= len(self):
             return self
         return Split(self.images[:n], self.labels[:n])
@@ -101,7 +103,8 @@ def one_hot(labels, num_classes: int = NUM_CLASSES) -> np.ndarray:
     """labels: int [n] in 0..num_classes-1 -> float32 [n, num_classes], a single 1 per row."""
     labels = np.asarray(labels)
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(f"labels must be in 0..{num_classes - 1}, found {labels.min()}..{labels.max()}")
+        raise ValueError(_("labels must be in 0..{last}, found {low}..{high}").format(
+            last=num_classes - 1, low=labels.min(), high=labels.max()))
     encoded = np.zeros((len(labels), num_classes), dtype=np.float32)
     encoded[np.arange(len(labels)), labels] = 1.0
     return encoded
@@ -119,7 +122,7 @@ def batches(split: Split, batch_size: int, rng: np.random.Generator, one_hot: bo
     Every example appears exactly once per epoch; the same rng state gives the same order.
     """
     if batch_size < 1:
-        raise UserError(f"batch size must be at least 1, got {batch_size}")
+        raise UserError(_("batch size must be at least 1, got {size}").format(size=batch_size))
     # One permutation per epoch; each batch gathers its rows. Measured on full MNIST, this
     # is faster than shuffling the whole 188 MB array up front (which costs a fresh
     # allocation and its page faults every epoch: ~90 us per step against ~50 us here).
@@ -152,9 +155,9 @@ def load_mnist(data_dir=None, *, validation_size=None, train_size=None, download
     """
     if not data_dir:
         data_dir = os.environ.get(ENV_VAR, "").strip() or None
-        where = f"{ENV_VAR} folder"
+        where = _("{variable} folder").format(variable=ENV_VAR)
     else:
-        where = "data folder"
+        where = _("data folder")
     if data_dir:
         arrays, describe = _load_folder(Path(data_dir).expanduser(), where)
         return _assemble(*arrays, describe, validation_size, train_size)
@@ -162,15 +165,17 @@ def load_mnist(data_dir=None, *, validation_size=None, train_size=None, download
     shown_cache = str(cache_path) if cache_path is not None else str(KERAS_CACHE)
     cache = Path(cache_path if cache_path is not None else KERAS_CACHE).expanduser()
     if cache.is_file():
-        arrays = _load_npz(cache, hint="delete it to download it again")
-        return _assemble(*arrays, lambda counts: f"Keras cache {cache} ({counts})", validation_size, train_size)
+        arrays = _load_npz(cache, hint=_("delete it to download it again"))
+        return _assemble(*arrays, lambda counts: _("Keras cache {path} ({counts})").format(path=cache, counts=counts),
+                         validation_size, train_size)
 
     if not download or os.environ.get(OFFLINE_ENV_VAR):
-        raise UserError(_no_data_message(shown_cache, "downloading is turned off"))
+        raise UserError(_no_data_message(shown_cache, _("downloading is turned off")))
     _download(cache, shown_cache)
-    arrays = _load_npz(cache, hint="delete it to download it again")
+    arrays = _load_npz(cache, hint=_("delete it to download it again"))
     return _assemble(
-        *arrays, lambda counts: f"{cache}, downloaded from {URL} ({counts})", validation_size, train_size
+        *arrays, lambda counts: _("{path}, downloaded from {url} ({counts})").format(
+            path=cache, url=URL, counts=counts), validation_size, train_size
     )
 
 
@@ -180,9 +185,10 @@ def load_mnist(data_dir=None, *, validation_size=None, train_size=None, download
 def _load_folder(folder: Path, where: str):
     """The four arrays from a data folder, and a function that writes the `source` line."""
     if not folder.exists():
-        raise UserError(f"{where} {folder} does not exist")
+        raise UserError(_("{where} {folder} does not exist").format(where=where, folder=folder))
     if not folder.is_dir():
-        raise UserError(f"{where} {folder} is a file, not a folder: pass the folder that holds the MNIST files")
+        raise UserError(_("{where} {folder} is a file, not a folder: pass the folder that holds the MNIST "
+                          "files").format(where=where, folder=folder))
 
     found = {key: _find_idx(folder, name) for key, name in IDX_NAMES.items()}
     has = {key for key, path in found.items() if path is not None}
@@ -191,7 +197,7 @@ def _load_folder(folder: Path, where: str):
     # Prefer the complete IDX set, then mnist.npz, then the test set alone.
     if has == set(IDX_NAMES):
         arrays = _load_idx_set(*(found[key] for key in IDX_NAMES))
-        return arrays, lambda counts: f"IDX files in {folder} ({counts})"
+        return arrays, lambda counts: _("IDX files in {folder} ({counts})").format(folder=folder, counts=counts)
     if npz.is_file():
         return _load_npz(npz), lambda counts: f"{npz} ({counts})"
     if has == {"test_images", "test_labels"}:
@@ -200,17 +206,17 @@ def _load_folder(folder: Path, where: str):
     expected = ", ".join(IDX_NAMES.values())
     if not has:
         present = sorted(entry.name for entry in folder.iterdir())
-        listing = ", ".join(present[:6]) + (", ..." if len(present) > 6 else "") if present else "nothing"
-        raise UserError(
-            f"{where} {folder} holds no MNIST data: expected the four IDX files {expected} "
-            f"(each may end in .gz), or the two t10k files alone, or {NPZ_NAME}; it holds: {listing}"
-        )
+        listing = ", ".join(present[:6]) + (", ..." if len(present) > 6 else "") if present else _("nothing")
+        raise UserError(_(
+            "{where} {folder} holds no MNIST data: expected the four IDX files {expected} "
+            "(each may end in .gz), or the two t10k files alone, or {npz}; it holds: {listing}"
+        ).format(where=where, folder=folder, expected=expected, npz=NPZ_NAME, listing=listing))
     missing = ", ".join(IDX_NAMES[key] for key in IDX_NAMES if key not in has)
     present = ", ".join(found[key].name for key in IDX_NAMES if key in has)
-    raise UserError(
-        f"{where} {folder} is missing {missing} (each may end in .gz): it has {present}, "
-        f"but needs all four IDX files, or the two t10k files alone, or {NPZ_NAME}"
-    )
+    raise UserError(_(
+        "{where} {folder} is missing {missing} (each may end in .gz): it has {present}, "
+        "but needs all four IDX files, or the two t10k files alone, or {npz}"
+    ).format(where=where, folder=folder, missing=missing, present=present, npz=NPZ_NAME))
 
 
 def _find_idx(folder: Path, name: str):
@@ -246,10 +252,11 @@ def _load_test_only(folder: Path, images_path: Path, labels_path: Path):
     n_train = int(len(labels) * TEST_ONLY_TRAIN_FRACTION)
 
     def describe(counts):
-        return (
-            f"only the MNIST test set found in {folder}: training on its first {n_train:,} images, "
-            f"testing on the last {len(labels) - n_train:,} ({counts})"
-        )
+        return _(
+            "only the MNIST test set found in {folder}: training on its first {train} images, "
+            "testing on the last {test} ({counts})"
+        ).format(folder=folder, train=number(n_train, ","), test=number(len(labels) - n_train, ","),
+                 counts=counts)
 
     return (images[:n_train], labels[:n_train], images[n_train:], labels[n_train:]), describe
 
@@ -257,32 +264,37 @@ def _load_test_only(folder: Path, images_path: Path, labels_path: Path):
 def _load_npz(path: Path, hint: str = ""):
     """(x_train, y_train, x_test, y_test) from a Keras-layout mnist.npz."""
     advice = f"; {hint}" if hint else ""
+    keys = ", ".join(NPZ_KEYS)
     try:
         with open(path, "rb") as file:
             is_zip = file.read(4) == b"PK\x03\x04"  # an .npz is a zip archive of .npy files
         if not is_zip:
-            raise UserError(f"{path} is not an .npz archive (a zip of {', '.join(NPZ_KEYS)}){advice}")
+            raise UserError(_("{path} is not an .npz archive (a zip of {keys})").format(path=path, keys=keys)
+                            + advice)
         with np.load(path, allow_pickle=False) as archive:
             missing = [key for key in NPZ_KEYS if key not in archive.files]
             if missing:
-                raise UserError(
-                    f"{path} lacks {', '.join(missing)}: a Keras-layout mnist.npz holds "
-                    f"{', '.join(NPZ_KEYS)} (it has: {', '.join(archive.files) or 'nothing'}){advice}"
-                )
+                raise UserError(_(
+                    "{path} lacks {missing}: a Keras-layout mnist.npz holds {keys} (it has: {has})"
+                ).format(path=path, missing=", ".join(missing), keys=keys,
+                         has=", ".join(archive.files) or _("nothing")) + advice)
             arrays = [archive[key] for key in NPZ_KEYS]
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as error:
         reason = " ".join(str(error).split()) or type(error).__name__
-        raise UserError(f"cannot read {path} as an .npz archive ({reason}){advice}") from None
+        raise UserError(_("cannot read {path} as an .npz archive ({reason})").format(path=path, reason=reason)
+                        + advice) from None
 
     x_train, y_train, x_test, y_test = arrays
     for key, array in zip(NPZ_KEYS, arrays):
         want = 3 if key.startswith("x") else 1
         if array.ndim != want:
             layout = "[n, rows, cols]" if want == 3 else "[n]"
-            raise UserError(f"{path}: {key} has shape {array.shape}, expected {want} dims {layout}{advice}")
+            raise UserError(_("{path}: {key} has shape {shape}, expected {want} dims {layout}").format(
+                path=path, key=key, shape=array.shape, want=want, layout=layout) + advice)
     for key, array in (("x_train", x_train), ("x_test", x_test)):
         if array.dtype != np.uint8:
-            raise UserError(f"{path}: {key} has dtype {array.dtype}, expected uint8 pixels 0..255{advice}")
+            raise UserError(_("{path}: {key} has dtype {dtype}, expected uint8 pixels 0..255").format(
+                path=path, key=key, dtype=array.dtype) + advice)
     _check_pair(x_train, y_train, f"{path} (x_train)", f"{path} (y_train)")
     _check_pair(x_test, y_test, f"{path} (x_test)", f"{path} (y_test)")
     _check_same_image_size(x_train, x_test, f"{path} (x_train)", f"{path} (x_test)")
@@ -292,28 +304,30 @@ def _load_npz(path: Path, hint: str = ""):
 def _check_pair(images, labels, images_name: str, labels_name: str) -> None:
     """Images and labels must agree in count, and the labels must be digits 0..9."""
     if len(images) != len(labels):
-        raise UserError(
-            f"{images_name} has {len(images):,} images but {labels_name} has {len(labels):,} labels: "
+        raise UserError(_(
+            "{images_name} has {images} images but {labels_name} has {labels} labels: "
             "they must come in matching pairs"
-        )
+        ).format(images_name=images_name, images=number(len(images), ","), labels_name=labels_name,
+                 labels=number(len(labels), ",")))
     if not np.issubdtype(labels.dtype, np.integer):
-        raise UserError(f"{labels_name}: labels have dtype {labels.dtype}, expected integers 0..9")
+        raise UserError(_("{labels_name}: labels have dtype {dtype}, expected integers 0..9").format(
+            labels_name=labels_name, dtype=labels.dtype))
     bad = np.flatnonzero((labels < 0) | (labels >= NUM_CLASSES))
     if bad.size:
         first = bad[0]
-        raise UserError(
-            f"{labels_name}: label {labels[first]} at index {first:,} is outside 0..{NUM_CLASSES - 1} "
-            f"({bad.size:,} such labels)"
-        )
+        raise UserError(_(
+            "{labels_name}: label {label} at index {index} is outside 0..{last} ({count} such labels)"
+        ).format(labels_name=labels_name, label=labels[first], index=number(first, ","),
+                 last=NUM_CLASSES - 1, count=number(bad.size, ",")))
 
 
 def _check_same_image_size(train_images, test_images, train_name: str, test_name: str) -> None:
     if train_images.shape[1:] != test_images.shape[1:]:
         (r1, c1), (r2, c2) = train_images.shape[1:], test_images.shape[1:]
-        raise UserError(
-            f"{train_name} holds {r1}x{c1} images but {test_name} holds {r2}x{c2}: "
+        raise UserError(_(
+            "{train_name} holds {r1}x{c1} images but {test_name} holds {r2}x{c2}: "
             "training and test images must have the same size"
-        )
+        ).format(train_name=train_name, r1=r1, c1=c1, test_name=test_name, r2=r2, c2=c2))
 
 
 # --- splitting ----------------------------------------------------------------------------
@@ -325,17 +339,17 @@ def _assemble(
     """Scale the pixels, cut validation (and train_size) from the training data, write `source`."""
     n_train = len(train_labels)
     if n_train == 0 or len(test_labels) == 0:
-        missing = "train" if n_train == 0 else "test"
-        raise UserError(f"nothing to {missing} on: {describe(f'train {n_train}, test {len(test_labels)}')}")
+        nothing = _("nothing to train on: {source}") if n_train == 0 else _("nothing to test on: {source}")
+        raise UserError(nothing.format(source=describe(_("train {train}, test {test}").format(
+            train=n_train, test=len(test_labels)))))
     if validation_size is None:
         validation_size = min(5000, n_train // 10)
     if not 0 <= validation_size < n_train:
-        raise UserError(
-            f"validation size {validation_size:,} must be between 0 and {n_train - 1:,}: "
-            f"the training data has {n_train:,} examples"
-        )
+        raise UserError(_(
+            "validation size {size} must be between 0 and {last}: the training data has {n} examples"
+        ).format(size=number(validation_size, ","), last=number(n_train - 1, ","), n=number(n_train, ",")))
     if train_size is not None and train_size < 1:
-        raise UserError(f"train size must be at least 1, got {train_size}")
+        raise UserError(_("train size must be at least 1, got {size}").format(size=train_size))
 
     rows, cols = train_images.shape[1:]
     images = _to_float(train_images)
@@ -345,11 +359,13 @@ def _assemble(
     validation = Split(images[cut:], labels[cut:])
     test = Split(_to_float(test_images), test_labels.astype(np.int64))
 
-    counts = f"train {len(train):,}"
+    counts = _("train {train}").format(train=number(len(train), ","))
     if train_size is not None and train_size < len(train):
-        counts = f"train {train_size:,} of {len(train):,}"
+        counts = _("train {train} of {available}").format(train=number(train_size, ","),
+                                                          available=number(len(train), ","))
         train = train.take(train_size)
-    counts += f", validation {len(validation):,}, test {len(test):,}"
+    counts += _(", validation {validation}, test {test}").format(
+        validation=number(len(validation), ","), test=number(len(test), ","))
     return Mnist(train, validation, test, (int(rows), int(cols)), describe(counts))
 
 
@@ -364,10 +380,10 @@ def _to_float(images: np.ndarray) -> np.ndarray:
 
 
 def _no_data_message(shown_cache: str, reason: str) -> str:
-    return (
-        f"no MNIST data: pass --data-dir DIR (four IDX files or {NPZ_NAME}), set {ENV_VAR}, "
-        f"or connect to the internet to download it to {shown_cache} ({reason})"
-    )
+    return _(
+        "no MNIST data: pass --data-dir DIR (four IDX files or {npz}), set {variable}, "
+        "or connect to the internet to download it to {cache} ({reason})"
+    ).format(npz=NPZ_NAME, variable=ENV_VAR, cache=shown_cache, reason=reason)
 
 
 def _download(cache: Path, shown_cache: str) -> None:
@@ -384,24 +400,25 @@ def _download(cache: Path, shown_cache: str) -> None:
         os.close(handle)
     except OSError as error:
         _remove_empty(made)
-        reason = f"cannot write to {cache.parent}: {error.strerror or error}"
+        reason = _("cannot write to {folder}: {error}").format(folder=cache.parent, error=error.strerror or error)
         raise UserError(_no_data_message(shown_cache, reason)) from None
     import http.client  # here, not at the top: a lesson's --help must answer at once
 
     temp = Path(temp_name)
     done = False
     try:
-        print(f"downloading MNIST (about 11 MB) from {URL} to {cache} ...", file=sys.stderr, flush=True)
+        print(_("downloading MNIST (about 11 MB) from {url} to {path} ...").format(url=URL, path=cache),
+              file=sys.stderr, flush=True)
         try:
             _fetch(URL, temp, DOWNLOAD_TIMEOUT)
         except (OSError, http.client.HTTPException, ValueError) as error:
             raise UserError(_no_data_message(shown_cache, _reason(error))) from None
         digest = _sha256(temp)
         if digest != SHA256:
-            raise UserError(
-                f"the download from {URL} is corrupt: SHA-256 {digest}, expected {SHA256}; "
-                f"try again, or pass --data-dir DIR with the MNIST files"
-            )
+            raise UserError(_(
+                "the download from {url} is corrupt: SHA-256 {digest}, expected {expected}; "
+                "try again, or pass --data-dir DIR with the MNIST files"
+            ).format(url=URL, digest=digest, expected=SHA256))
         os.replace(temp, cache)
         done = True
     finally:

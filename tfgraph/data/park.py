@@ -5,9 +5,13 @@ x1 = the weather, x2 = the money; Y = 1 we go, 0 we don't. Introduced in `percep
 
 import numpy as np
 
+from tfgraph.support.i18n import N_, number
+
 WEATHER = {-1: "Chovendo", 0: "Nublado", 1: "Sol"}           # raining, cloudy, sunny
 MONEY = {-1: "Falido", 0: "Ok de grana", 1: "Rico!"}          # broke, fine, rich
-ANSWER = {0: "não vamos (we don't go)", 1: "vamos! (we go)"}
+# The answer in the slide's words, glossed in English (in Portuguese: the slide's words alone).
+# Marked for the catalog: translate where it is shown, `_(park.ANSWER[y])`.
+ANSWER = {0: N_("não vamos (we don't go)"), 1: N_("vamos! (we go)")}
 
 # The training rows in the slide's order: (x1, x2) -> Y.
 ROWS = [
@@ -33,5 +37,5 @@ def table():
 def describe(x1, x2):
     """A day in the slide's words, e.g. 'Chovendo, Rico!' (numbers off the table as numbers)."""
     def word(names, v):
-        return names[int(v)] if float(v).is_integer() and int(v) in names else f"{v:g}"
+        return names[int(v)] if float(v).is_integer() and int(v) in names else number(v, "g")
     return f"{word(WEATHER, x1)}, {word(MONEY, x2)}"

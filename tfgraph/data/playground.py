@@ -21,6 +21,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from tfgraph.support.i18n import _
+
 RADIUS = 6.0                    # the heatmap's plane: x1 and x2 from -6 to 6
 SAMPLES = {"classification": 500, "regression": 1200}
 # The Playground's colour scale: -1 orange, 0 light grey, +1 blue (values beyond are clamped).
@@ -147,7 +149,7 @@ def make_data(dataset, noise=0.0, perc_train=50.0, seed=0):
     """
     generator = DATASETS.get(dataset) or REG_DATASETS.get(dataset)
     if generator is None:
-        raise ValueError(f"unknown dataset {dataset!r}")
+        raise ValueError(_("unknown dataset {name!r}").format(name=dataset))
     n = SAMPLES["classification" if dataset in DATASETS else "regression"]
     rng = np.random.default_rng(seed)
     points, labels = generator(n, noise / 100.0, rng)

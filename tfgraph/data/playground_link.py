@@ -23,10 +23,15 @@ from typing import Optional
 
 from tfgraph.data.playground import DATASETS, FEATURE_BY_NAME, FEATURES, REG_DATASETS, SAMPLES
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import N_, _, number
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 REGULARIZATIONS = ("none", "L1", "L2")
 PROBLEMS = ("classification", "regression")
+# A problem, an output's activation and "none" as `describe` writes them (in prose, where the
+# flag's value would read as English).
+IN_WORDS = {"classification": N_("classification"), "regression": N_("regression"),
+            "linear": N_("linear"), "none": N_("none")}
 NOISE_MAX = 80          # the Playground's page accepts up to 80 from a link, 50 on its slider
 MAX_NEURONS, MAX_LAYERS = 8, 6   # what the page's + and - buttons allow (and its picture holds)
 
@@ -92,36 +97,51 @@ class Settings:
     def describe(self, n_train, n_test):
         """The experiment in a few lines, the way the Playground's page lays it out, then
         what the link gave (with --url) and where the seed came from."""
-        hidden = ", ".join(map(str, self.network_shape)) or "none"
+        def words(value):
+            return _(IN_WORDS[value]) if value in IN_WORDS else value
+
+        hidden = ", ".join(map(str, self.network_shape)) or words("none")
         features = ", ".join(FEATURE_BY_NAME[k].name for k in self.features)
-        output = "tanh" if self.problem == "classification" else "linear"
-        regularization = ("none" if self.regularization == "none"
-                          else f"{self.regularization} rate {self.regularization_rate:g}")
-        lines = [f"Data: {self.data_name} ({self.problem}), noise {self.noise:g}%, "
-                 f"{n_train} training and {n_test} test points",
-                 f"Network: features {features} -> hidden {hidden} ({self.activation}) -> "
-                 f"output ({output}); learning rate {self.learning_rate:g}, batch "
-                 f"{self.batch_size}, regularization {regularization}"
-                 + (", every weight and bias starting at 0" if self.init_zero else "")]
+        output = "tanh" if self.problem == "classification" else words("linear")
+        regularization = (words("none") if self.regularization == "none"
+                          else _("{regularization} rate {rate}").format(
+                              regularization=self.regularization,
+                              rate=number(self.regularization_rate, "g")))
+        lines = [_("Data: {data} ({problem}), noise {noise}%, {train} training and {test} "
+                   "test points").format(data=self.data_name, problem=words(self.problem),
+                                         noise=number(self.noise, "g"), train=n_train,
+                                         test=n_test),
+                 _("Network: features {features} -> hidden {hidden} ({activation}) -> output "
+                   "({output}); learning rate {learning_rate}, batch {batch}, regularization "
+                   "{regularization}").format(
+                       features=features, hidden=hidden, activation=words(self.activation),
+                       output=output, learning_rate=number(self.learning_rate, "g"),
+                       batch=self.batch_size, regularization=regularization)
+                 + (_(", every weight and bias starting at 0") if self.init_zero else "")]
         if self.url:
-            lines.append(f"From the link: {', '.join(self.from_link) or 'nothing'}" + (
-                f"; ignored (they change only the Playground's page): {', '.join(self.ignored)}"
-                if self.ignored else ""))
+            lines.append(_("From the link: {keys}").format(
+                keys=", ".join(self.from_link) or _("nothing")) + (
+                _("; ignored (they change only the Playground's page): {keys}").format(
+                    keys=", ".join(self.ignored)) if self.ignored else ""))
         if self.seed_text is not None:
-            lines.append(f"Seed: the link's seed {self.seed_text!r} -> --seed {self.seed} "
-                         f"(SHA-256 of the text; numpy draws the points, so they are not the "
-                         f"very points the Playground's page draws for it)")
+            lines.append(_("Seed: the link's seed {text!r} -> --seed {seed} (SHA-256 of the "
+                           "text; numpy draws the points, so they are not the very points the "
+                           "Playground's page draws for it)").format(text=self.seed_text,
+                                                                     seed=self.seed))
         return "\n".join(lines)
 
     def markdown(self, epochs):
         """The run's record for TensorBoard's Text tab: every setting, the seed, the epochs,
         and the link that opens the same experiment in the browser."""
         rows = [f"| `{key}` | `{value}` |" for key, value in self.state().items()]
-        origin = f" (from the link's `{self.seed_text}`)" if self.seed_text else ""
+        origin = (" " + _("(from the link's `{text}`)").format(text=self.seed_text)
+                  if self.seed_text else "")
         rows += [f"| `seed` | `{self.seed}`{origin} |", f"| `epochs` | `{epochs}` |"]
-        text = "\n".join(["| setting | value |", "|---|---|", *rows, "", f"Playground: {self.link()}"])
+        text = "\n".join([f"| {_('setting')} | {_('value')} |", "|---|---|", *rows, "",
+                          f"Playground: {self.link()}"])
         if self.ignored:
-            text += f"\n\nIgnored (they change only the Playground's page): {', '.join(self.ignored)}"
+            text += "\n\n" + _("Ignored (they change only the Playground's page): {keys}").format(
+                keys=", ".join(self.ignored))
         return text
 
 
@@ -147,19 +167,26 @@ def settings_from(url=None, flags=None, given=()):
     for flag, name, wants in (("--dataset", "dataset", "classification"),
                               ("--reg-dataset", "reg_dataset", "regression")):
         if name in given and problem != wants:     # (a link carries both)
-            raise UserError(f"{flag} {flags[name]} is {wants} data, but the problem "
-                            f"is {problem}: add --problem {wants}")
+            message = (_("{flag} {value} is classification data, but the problem is {problem}: "
+                         "add --problem {wants}") if wants == "classification" else
+                       _("{flag} {value} is regression data, but the problem is {problem}: "
+                         "add --problem {wants}"))
+            raise UserError(message.format(flag=flag, value=flags[name], problem=problem,
+                                           wants=wants))
     if not chosen["features"]:
-        raise UserError("no input feature is switched on: the network would see nothing "
-                        "(switch one on, e.g. --features x1,x2 or x=true in the link)")
+        raise UserError(_("no input feature is switched on: the network would see nothing "
+                          "(switch one on, e.g. --features x1,x2 or x=true in the link)"))
     n = SAMPLES[problem]
     n_train = math.floor(n * chosen["perc_train_data"] / 100)
     if not 0 < n_train < n:
-        raise UserError(f"percTrainData {chosen['perc_train_data']:g}% of {n} points leaves "
-                        f"{n_train} to train and {n - n_train} to test: both need points")
+        raise UserError(_("percTrainData {percent}% of {n} points leaves {train} to train and "
+                          "{test} to test: both need points").format(
+                              percent=number(chosen["perc_train_data"], "g"), n=n,
+                              train=n_train, test=n - n_train))
     if chosen["batch_size"] > n_train:
-        raise UserError(f"batch size {chosen['batch_size']} is more than the {n_train} "
-                        f"training points: the weights would never be updated")
+        raise UserError(_("batch size {batch} is more than the {n} training points: the "
+                          "weights would never be updated").format(batch=chosen["batch_size"],
+                                                                   n=n_train))
     seed = flags.get("seed", Settings.seed)
     if seed_text is not None and "seed" not in given:
         seed = seed_from_text(seed_text)
@@ -172,47 +199,58 @@ def settings_from(url=None, flags=None, given=()):
 # -- reading a link: state.ts's keys and values, strictly ---------------------------------
 
 class LinkError(UserError):
-    """A Playground link with a key or a value this lesson cannot use."""
+    """A Playground link with a key or a value this lesson cannot use. whole: the message
+    names the link itself (else `parse_url` says "in the link, ..." before it)."""
+
+    def __init__(self, message, whole=False):
+        super().__init__(message)
+        self.whole = whole
 
 
 def _number(key, text):
     try:
         value = float(text)
     except ValueError:
-        raise LinkError(f"{key}={text}: expected a number") from None
+        raise LinkError(_("{key}={text}: expected a number").format(key=key, text=text)) from None
     if not math.isfinite(value):
-        raise LinkError(f"{key}={text}: expected a finite number")
+        raise LinkError(_("{key}={text}: expected a finite number").format(key=key, text=text))
     return value
 
 
 def _choice(key, text, choices):
     if text not in choices:
-        raise LinkError(f"{key}={text}: the Playground knows {', '.join(choices)}")
+        raise LinkError(_("{key}={text}: the Playground knows {choices}").format(
+            key=key, text=text, choices=", ".join(choices)))
     return text
 
 
 def check_value(key, value):
     """A setting's value checked as this lesson needs it; raises LinkError (a UserError)."""
+    # The value is written as a link carries it (code: 0.5, never 0,5).
     if key == "batchSize":
         if value != int(value) or value < 1:
-            raise LinkError(f"batchSize={value:g}: expected a whole number of points >= 1")
+            raise LinkError(_("batchSize={value}: expected a whole number of points >= 1").format(
+                value=f"{value:g}"))
         return int(value)
     if key == "learningRate" and not value > 0:
-        raise LinkError(f"learningRate={value:g}: must be greater than 0")
+        raise LinkError(_("learningRate={value}: must be greater than 0").format(value=f"{value:g}"))
     if key == "regularizationRate" and value < 0:
-        raise LinkError(f"regularizationRate={value:g}: must be 0 or more")
+        raise LinkError(_("regularizationRate={value}: must be 0 or more").format(value=f"{value:g}"))
     if key == "noise" and not 0 <= value <= NOISE_MAX:
-        raise LinkError(f"noise={value:g}: a percentage from 0 to {NOISE_MAX}")
+        raise LinkError(_("noise={value}: a percentage from 0 to {most}").format(
+            value=f"{value:g}", most=NOISE_MAX))
     if key == "percTrainData" and not 0 < value < 100:
-        raise LinkError(f"percTrainData={value:g}: a percentage between 0 and 100 "
-                        f"(both the training and the test points must exist)")
+        raise LinkError(_("percTrainData={value}: a percentage between 0 and 100 (both the "
+                          "training and the test points must exist)").format(value=f"{value:g}"))
     if key == "networkShape" and any(n != int(n) or n < 1 for n in value):
-        raise LinkError(f"networkShape={','.join(f'{n:g}' for n in value)}: expected "
-                        f"neurons per hidden layer, whole numbers >= 1 (nothing = no hidden layer)")
+        raise LinkError(_("networkShape={value}: expected neurons per hidden layer, whole numbers "
+                          ">= 1 (nothing = no hidden layer)").format(
+                              value=",".join(f"{n:g}" for n in value)))
     if key == "networkShape" and (len(value) > MAX_LAYERS or max(value, default=0) > MAX_NEURONS):
-        raise LinkError(f"networkShape={','.join(f'{n:g}' for n in value)}: at most "
-                        f"{MAX_LAYERS} hidden layers of at most {MAX_NEURONS} neurons, as on the "
-                        f"Playground's page")
+        raise LinkError(_("networkShape={value}: at most {layers} hidden layers of at most "
+                          "{neurons} neurons, as on the Playground's page").format(
+                              value=",".join(f"{n:g}" for n in value), layers=MAX_LAYERS,
+                              neurons=MAX_NEURONS))
     if key == "networkShape":
         return [int(n) for n in value]
     return value
@@ -225,8 +263,9 @@ def url_fragment(url):
         return url.split("#", 1)[1]
     if "=" in url and "://" not in url and "/" not in url.split("=", 1)[0]:
         return url
-    raise LinkError(f"the link {url!r} has no '#...' part: copy the address from the "
-                    f"Playground's page after changing a setting (it writes them after '#')")
+    raise LinkError(_("the link {url!r} has no '#...' part: copy the address from the "
+                      "Playground's page after changing a setting (it writes them after '#')").format(
+                          url=url), whole=True)
 
 
 def parse_url(url):
@@ -235,8 +274,8 @@ def parse_url(url):
         return _parse_url(url)
     except LinkError as e:
         message = str(e)
-        raise LinkError(message if message.startswith("the link") else f"in the link, {message}")\
-            from None
+        raise LinkError(message if getattr(e, "whole", False)
+                        else _("in the link, {problem}").format(problem=message)) from None
 
 
 def _parse_url(url):
@@ -254,14 +293,15 @@ def _parse_url(url):
     for piece in url_fragment(url).split("&"):
         if not piece:
             continue
-        key, _, value = piece.partition("=")
+        key, _equals, value = piece.partition("=")
         key, value = urllib.parse.unquote(key), urllib.parse.unquote(value)
         if key not in KEYS and not (key.endswith(HIDE_SUFFIX) and len(key) > len(HIDE_SUFFIX)):
             close = difflib.get_close_matches(key, KEYS, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise LinkError(f"the link's key {key!r} is not one of the Playground's settings "
-                            f"({hint}they are {', '.join(KEYS)}, and names ending in "
-                            f"{HIDE_SUFFIX})")
+            hint = _("did you mean {key!r}? ").format(key=close[0]) if close else ""
+            raise LinkError(_("the link's key {key!r} is not one of the Playground's settings "
+                              "({hint}they are {keys}, and names ending in {suffix})").format(
+                                  key=key, hint=hint, keys=", ".join(KEYS), suffix=HIDE_SUFFIX),
+                            whole=True)
         pairs[key] = value                  # a repeated key: the last one counts, as there
     settings, ignored, seed = {}, [], None
     features = {f.key: f.key in DEFAULTS["features"] for f in FEATURES}
@@ -274,8 +314,8 @@ def _parse_url(url):
             try:
                 numbers = [] if text == "" else [float(t) for t in text.split(",")]
             except ValueError:
-                raise LinkError(f"networkShape={value}: expected neurons per hidden layer, "
-                                f"whole numbers >= 1 separated by commas") from None
+                raise LinkError(_("networkShape={value}: expected neurons per hidden layer, "
+                                  "whole numbers >= 1 separated by commas").format(value=value)) from None
             settings[key] = check_value(key, numbers)
             continue
         if value.strip() == "":

@@ -21,10 +21,14 @@ import sys
 import threading
 from pathlib import Path
 
+from tfgraph.support import i18n
 from tfgraph.support.lazy import is_startup_noise
-from tfgraph.support.cli import default_logdir
+from tfgraph.support.cli import HelpFormatter, default_logdir
 from tfgraph.support.cluster import parent_death_signal
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import N_, _
+
+SUMMARY = N_("Open TensorBoard on the lessons' runs without remembering its flags.")
 
 
 def command(logdir):
@@ -41,7 +45,7 @@ def free_port(preferred=6006):
                 return s.getsockname()[1]
             except OSError:
                 continue
-    raise UserError("no free port for TensorBoard")
+    raise UserError(_("no free port for TensorBoard"))
 
 
 # The ways a wrapper is asked to end besides Ctrl-C: `kill`, a closed terminal. Each must end
@@ -84,12 +88,13 @@ def serve(logdir, port=None, host="127.0.0.1"):
     """
     logdir = Path(logdir)
     if not logdir.is_dir():
-        raise UserError(f"no runs in {logdir} yet: run a lesson first "
-                        f"(python -m lessons lists them)")
+        raise UserError(_("no runs in {folder} yet: run a lesson first (python -m lessons "
+                          "lists them)").format(folder=logdir))
     exe = shutil.which("tensorboard")
     args = [exe] if exe else [sys.executable, "-m", "tensorboard.main"]
     port = port or free_port()
-    print(f"TensorBoard on {logdir}: open http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
+    print(_("TensorBoard on {folder}: open {address}  (Ctrl-C to stop)").format(
+        folder=logdir, address=f"http://{host}:{port}/"), flush=True)
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3")}
     linux = sys.platform.startswith("linux")
     main_thread = threading.current_thread() is threading.main_thread()
@@ -126,14 +131,15 @@ def _end(proc):
         proc.wait()
 
 
-def show(args, folder, label="Run folder"):
+def show(args, folder, label=N_("Run folder")):
     """End of a lesson: print where its run went and the TensorBoard command; with
-    `--tensorboard`, start TensorBoard on the lesson's runs."""
+    `--tensorboard`, start TensorBoard on the lesson's runs. label: marked `N_()`."""
     logdir = args.logdir / args.lesson
-    print(f"\n{label}: {folder}")
-    print(f"See it in TensorBoard:  {command(logdir)}")
+    print("\n" + _("{label}: {folder}").format(label=_(label), folder=folder))
+    print(_("See it in TensorBoard:  {command}").format(command=command(logdir)))
     for name in exercises_named(args.lesson):
-        print(f"Your turn:              python -m lessons.exercises start {name}")
+        print(_("Your turn:              {command}").format(
+            command=f"python -m lessons.exercises start {name}"))
     if getattr(args, "tensorboard", False):
         serve(logdir)
 
@@ -150,12 +156,16 @@ def exercises_named(lesson):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m tfgraph.board", description=__doc__.split("\n")[0],
-                                allow_abbrev=False)
-    p.add_argument("lesson", nargs="?", help="only this lesson's runs (default: all)")
-    p.add_argument("--logdir", type=Path, default=None, help=f"default: {default_logdir()}")
-    p.add_argument("--port", type=int, default=None, help="default: 6006, or a free one")
-    p.add_argument("--host", default="127.0.0.1", help="0.0.0.0 to reach it from elsewhere")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    i18n.setup(argv)        # --lang, before the parser's words are written
+    p = argparse.ArgumentParser(prog="python -m tfgraph.board", description=_(SUMMARY),
+                                allow_abbrev=False, formatter_class=HelpFormatter)
+    p.add_argument("lesson", nargs="?", help=_("only this lesson's runs (default: all)"))
+    p.add_argument("--logdir", type=Path, default=None,
+                   help=_("default: {folder}").format(folder=default_logdir()))
+    p.add_argument("--port", type=int, default=None, help=_("default: 6006, or a free one"))
+    p.add_argument("--host", default="127.0.0.1", help=_("0.0.0.0 to reach it from elsewhere"))
+    i18n.add_flag(p)
     args = p.parse_args(argv)
     logdir = (args.logdir or default_logdir()).expanduser().resolve()
     if args.lesson:
@@ -168,7 +178,8 @@ def command_line():
     try:
         sys.exit(main())
     except UserError as e:
-        print(f"python -m tfgraph.board: error: {e}", file=sys.stderr)
+        print(_("{prog}: error: {message}").format(prog="python -m tfgraph.board", message=e),
+              file=sys.stderr)
         sys.exit(2)
 
 

@@ -14,6 +14,7 @@ the middle of the run. (A run's own checkpoints, for `--resume`, are `Run`'s.)
 from pathlib import Path
 
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import _
 from tfgraph.support.lazy import tf
 
 FOLDER = "checkpoints"      # where `Run` saves them, inside the run folder
@@ -23,8 +24,8 @@ def saved_in(run_dir, where):
     """Refuse a run folder without a checkpoint list; `where` names the run in the message."""
     folder = Path(run_dir) / FOLDER
     if not (folder / "checkpoint").is_file():
-        raise UserError(f"{where} has no checkpoint in {folder} (was it stopped before its "
-                        f"first save?)")
+        raise UserError(_("{where} has no checkpoint in {folder} (was it stopped before its "
+                          "first save?)").format(where=where, folder=folder))
 
 
 def latest(run_dir, where):
@@ -33,8 +34,8 @@ def latest(run_dir, where):
     folder = Path(run_dir) / FOLDER
     checkpoint = tf.compat.v1.train.latest_checkpoint(str(folder))
     if checkpoint is None:
-        raise UserError(f"{where}: its checkpoint list in {folder} names no checkpoint that "
-                        f"exists")
+        raise UserError(_("{where}: its checkpoint list in {folder} names no checkpoint that "
+                          "exists").format(where=where, folder=folder))
     return checkpoint
 
 
@@ -44,14 +45,15 @@ def check_fits(checkpoint, variables, where):
     try:
         saved = dict(tf.train.list_variables(checkpoint))
     except (tf.errors.OpError, ValueError) as e:
-        raise UserError(f"cannot read the checkpoint {checkpoint} of {where}: "
-                        f"{' '.join(str(e).split())[:200]}") from None
+        raise UserError(_("cannot read the checkpoint {checkpoint} of {where}: {error}").format(
+            checkpoint=checkpoint, where=where, error=" ".join(str(e).split())[:200])) from None
     for name, variable in variables.items():
         want = variable.shape.as_list()
         if name not in saved:
-            raise UserError(f"the checkpoint of {where} has no variable {name}: it holds "
-                            f"another network, whose layers do not fit this graph")
+            raise UserError(_("the checkpoint of {where} has no variable {name}: it holds "
+                              "another network, whose layers do not fit this graph").format(
+                                  where=where, name=name))
         if list(saved[name]) != want:
-            raise UserError(f"the checkpoint of {where} holds {name} of shape "
-                            f"{list(saved[name])}, this graph needs {want}: its layers do "
-                            f"not fit")
+            raise UserError(_("the checkpoint of {where} holds {name} of shape {shape}, this "
+                              "graph needs {want}: its layers do not fit").format(
+                                  where=where, name=name, shape=list(saved[name]), want=want))

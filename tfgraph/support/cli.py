@@ -76,6 +76,12 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     def start_section(self, heading):
         super().start_section(_(heading) if heading else heading)
 
+    def _split_lines(self, text, width):
+        # A flag is never cut at its hyphens (`--summary-` / `every`), in any language.
+        import textwrap
+        return textwrap.wrap(self._whitespace_matcher.sub(" ", text).strip(), width,
+                             break_on_hyphens=False)
+
 
 class OneLineParser(argparse.ArgumentParser):
     """argparse that reports a bad flag as one line (`lesson: error: ...`), exit code 2.

@@ -44,6 +44,7 @@ from pathlib import Path
 
 from tfgraph.support import cli
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import N_, _, number
 
 JOBS = ("ps", "worker")
 CONTROL = "@tfgraph-cluster "       # a line a task writes for its launcher, not for people
@@ -69,9 +70,9 @@ def parse_address(text):
     """"host:port" -> ("host", port); raises ValueError with a reason."""
     host, sep, port = text.rpartition(":")
     if not sep or not host:
-        raise ValueError(f"{text!r} is not HOST:PORT")
+        raise ValueError(_("{text!r} is not HOST:PORT").format(text=text))
     if not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError(f"{text!r} has no port between 1 and 65535")
+        raise ValueError(_("{text!r} has no port between 1 and 65535").format(text=text))
     return host, int(port)
 
 
@@ -80,14 +81,15 @@ def job_flag(text):
     job, sep, addresses = text.partition("=")
     if not sep or job not in JOBS:
         raise argparse.ArgumentTypeError(
-            f"expected JOB=HOST:PORT[,HOST:PORT...] with JOB one of {', '.join(JOBS)}, "
-            f"got {text!r}")
+            _("expected JOB=HOST:PORT[,HOST:PORT...] with JOB one of {jobs}, got {text!r}").format(
+                jobs=", ".join(JOBS), text=text))
     tasks = addresses.split(",")
     try:
         for address in tasks:
             parse_address(address)
     except ValueError as e:
-        raise argparse.ArgumentTypeError(f"in {text!r}: {e}") from None
+        raise argparse.ArgumentTypeError(_("in {text!r}: {error}").format(text=text,
+                                                                          error=e)) from None
     return job, tasks
 
 
@@ -99,18 +101,19 @@ def cluster_spec(items):
     spec = {}
     for job, tasks in items:
         if job in spec:
-            raise UserError(f"--cluster names the job {job} twice; list its tasks once, "
-                            f"comma-separated: {job}=HOST:PORT,HOST:PORT")
+            raise UserError(_("--cluster names the job {job} twice; list its tasks once, "
+                              "comma-separated: {job}=HOST:PORT,HOST:PORT").format(job=job))
         spec[job] = tasks
     missing = [job for job in JOBS if job not in spec]
     if missing:
-        raise UserError(f"--cluster lacks the job {' and '.join(missing)}: it needs "
-                        f"ps=HOST:PORT and worker=HOST:PORT[,HOST:PORT...]")
+        raise UserError(_("--cluster lacks the job {jobs}: it needs ps=HOST:PORT and "
+                          "worker=HOST:PORT[,HOST:PORT...]").format(
+                              jobs=_(" and ").join(missing)))
     addresses = [a for job in JOBS for a in spec[job]]
     twice = sorted({a for a in addresses if addresses.count(a) > 1})
     if twice:
-        raise UserError(f"--cluster gives {', '.join(twice)} to two tasks; every task "
-                        f"needs its own port")
+        raise UserError(_("--cluster gives {addresses} to two tasks; every task needs its own "
+                          "port").format(addresses=", ".join(twice)))
     return {job: spec[job] for job in JOBS}
 
 
@@ -124,23 +127,23 @@ def add_flags(p, workers, startup_timeout):
     `--workers` (how many the launcher starts here), `--cluster`, `--job-name` and
     `--task-index` (this process is one task, as on its own machine), `--startup-timeout`.
     Introduced by lesson distributed."""
-    g = p.add_argument_group("the cluster")
+    g = p.add_argument_group(_("the cluster"))
     g.add_argument("--workers", type=cli.positive_int, default=workers, metavar="N",
-                   help="workers to start on this machine, besides one parameter server "
-                        "(default: %(default)s)")
+                   help=cli.with_default(N_("workers to start on this machine, besides one "
+                                            "parameter server")))
     g.add_argument("--cluster", nargs="+", type=job_flag, default=None,
                    metavar="JOB=HOST:PORT[,HOST:PORT]",
-                   help="every task's address, e.g. ps=a:2222 worker=b:2222,c:2222; with "
-                        "--job-name and --task-index this process runs one task of it")
+                   help=_("every task's address, e.g. ps=a:2222 worker=b:2222,c:2222; with "
+                          "--job-name and --task-index this process runs one task of it"))
     g.add_argument("--job-name", choices=JOBS, default=None,
-                   help="the job of this process's task (with --cluster)")
+                   help=_("the job of this process's task (with --cluster)"))
     g.add_argument("--task-index", type=cli.non_negative_int, default=None, metavar="N",
-                   help="the task's number in its job, from 0 (with --cluster); worker 0 is "
-                        "the chief")
+                   help=_("the task's number in its job, from 0 (with --cluster); worker 0 is "
+                          "the chief"))
     g.add_argument("--startup-timeout", type=cli.positive_float, default=startup_timeout,
                    metavar="SECONDS",
-                   help="how long a task waits for the parameter server, and a worker for "
-                        "the chief, before giving up (default: %(default)s)")
+                   help=cli.with_default(N_("how long a task waits for the parameter server, "
+                                            "and a worker for the chief, before giving up")))
     return g
 
 
@@ -161,17 +164,18 @@ def is_task(args):
 def task_spec(args):
     """--cluster, --job-name, --task-index checked together: the cluster as a dict."""
     if not args.cluster:
-        raise UserError("--job-name and --task-index need --cluster (the address of every "
-                        "task); without all three the lesson starts a whole cluster here")
+        raise UserError(_("--job-name and --task-index need --cluster (the address of every "
+                          "task); without all three the lesson starts a whole cluster here"))
     spec = cluster_spec(args.cluster)
     if args.job_name is None or args.task_index is None:
-        raise UserError("with --cluster, say which task this process is: --job-name "
-                        "ps|worker --task-index N")
+        raise UserError(_("with --cluster, say which task this process is: --job-name "
+                          "ps|worker --task-index N"))
     count = len(spec[args.job_name])
     if args.task_index >= count:
-        raise UserError(f"--task-index {args.task_index} is outside the job "
-                        f"{args.job_name}: --cluster gives it {count} task(s), numbered 0 to "
-                        f"{count - 1}")
+        raise UserError(_("--task-index {index} is outside the job {job}: --cluster gives it "
+                          "{count} task(s), numbered 0 to {last}").format(
+                              index=args.task_index, job=args.job_name, count=count,
+                              last=count - 1))
     return spec
 
 
@@ -188,7 +192,7 @@ def free_ports(count, host="127.0.0.1"):
     """`count` different ports nobody listens on now (held together, so they differ)."""
     sockets = []
     try:
-        for _ in range(count):
+        for _i in range(count):
             s = socket.socket()
             s.bind((host, 0))
             sockets.append(s)
@@ -227,8 +231,9 @@ def wait_until_answering(addresses, seconds, what):
         if not waiting:
             return
         if time.monotonic() > deadline:
-            raise UserError(f"{what(waiting[0])} did not answer within {seconds:g} s (is it "
-                            f"started, and is --cluster the same on every task?)")
+            raise UserError(_("{what} did not answer within {seconds} s (is it started, and is "
+                              "--cluster the same on every task?)").format(
+                                  what=what(waiting[0]), seconds=number(seconds, "g")))
         time.sleep(0.2)
 
 
@@ -331,14 +336,15 @@ def end_process(code=0):
 # -- the launcher ------------------------------------------------------------------------------
 
 def how_it_ended(code):
+    """How a task ended, said after its name: "worker:1 killed by SIGKILL"."""
     if code is None:
-        return "still running"
+        return _("still running")
     if code < 0:
         try:
-            return f"killed by {signal.Signals(-code).name}"
+            return _("killed by {signal}").format(signal=signal.Signals(-code).name)
         except ValueError:
-            return f"killed by signal {-code}"
-    return f"exited with code {code}"
+            return _("killed by signal {number}").format(number=-code)
+    return _("exited with code {code}").format(code=code)
 
 
 class Task:
@@ -495,19 +501,22 @@ class LocalCluster:
             # A parameter server ends by itself (code 0) only once every worker is done.
             if code != 0:
                 self.stop_all()
-                raise TaskDied(f"the parameter server {task.name} {how_it_ended(code)}: "
-                               f"the workers cannot go on without their variables")
+                raise TaskDied(_("the parameter server {task} {ended}: the workers cannot go "
+                                 "on without their variables").format(
+                                     task=task.name, ended=how_it_ended(code)))
             return
         if task is self.chief:
             if code == 0 and "result" in task.messages:
                 return
             self.stop_all()
             hint = self.chief.messages.get("run", {}).get("hint", "")
-            raise TaskDied(f"the chief {task.name} {how_it_ended(code)}: stopped the other "
-                           f"tasks{'; ' + hint if hint else ''}")
+            said = (_("the chief {task} {ended}: stopped the other tasks; {hint}") if hint else
+                    _("the chief {task} {ended}: stopped the other tasks"))
+            raise TaskDied(said.format(task=task.name, ended=how_it_ended(code), hint=hint))
         if code != 0:
             died.append(f"{task.name} ({how_it_ended(code)})")
-            self.say(f"{task.name} {how_it_ended(code)}; the other workers go on without it")
+            self.say(_("{task} {ended}; the other workers go on without it").format(
+                task=task.name, ended=how_it_ended(code)))
         self.chief.tell(f"ended {task.name} {code}")
 
     def _let_workers_finish(self, died):
@@ -517,8 +526,9 @@ class LocalCluster:
                 time.sleep(0.1)
             if task.code is None:
                 task.stop()
-                died.append(f"{task.name} (did not finish within {FINISH_SECONDS} s of the "
-                            f"chief; stopped)")
+                died.append(_("{task} (did not finish within {seconds} s of the chief; "
+                              "stopped)").format(task=task.name,
+                                                 seconds=number(FINISH_SECONDS)))
             elif not task.reported:
                 self._raise_its_complaint(task)
                 if task.code != 0:
@@ -580,25 +590,32 @@ def launch(module, argv, workers, mode):
     trains, said once ("asynchronous SGD").
     """
     if workers > MAX_WORKERS:
-        raise UserError(f"--workers {workers}: at most {MAX_WORKERS} processes on one "
-                        f"machine (on a real cluster, give their addresses in --cluster)")
+        raise UserError(_("--workers {workers}: at most {most} processes on one machine (on a "
+                          "real cluster, give their addresses in --cluster)").format(
+                              workers=workers, most=MAX_WORKERS))
     argv = sys.argv[1:] if argv is None else list(argv)
     # The tasks import the lesson as the launcher does, installed or not.
     root = Path(importlib.util.find_spec(module).origin).resolve().parents[module.count(".")]
     env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(root),
                                                        os.environ.get("PYTHONPATH")]))}
+    # A task's one-line error, as `cli.run` prints it in the language the task speaks (the
+    # same as ours: the same command line and environment).
+    error_prefix = _("{prog}: error: {message}").format(prog=f"python -m {module}", message="")
     with LocalCluster(functools.partial(task_command, module, argv), workers=workers,
-                      error_prefix=f"python -m {module}: error: ", env=env) as local:
-        tasks = ", ".join(f"{t.name} {'(chief) ' if t is local.chief else ''}at "
-                          f"{local.spec[t.job][t.index]}" for t in local.tasks)
-        print(f"A cluster of {len(local.tasks)} processes on this machine ({mode}): {tasks}",
-              flush=True)
+                      error_prefix=error_prefix, env=env) as local:
+        tasks = ", ".join((_("{task} (chief) at {address}") if t is local.chief else
+                           _("{task} at {address}")).format(
+                               task=t.name, address=local.spec[t.job][t.index])
+                          for t in local.tasks)
+        print(_("A cluster of {n} processes on this machine ({mode}): {tasks}").format(
+            n=len(local.tasks), mode=_(mode), tasks=tasks), flush=True)
         outcome = local.wait()
     result = {**outcome.result, "died": outcome.died, "worker_results": outcome.workers}
     for name in outcome.died:
-        print(f"\n{name} ended before its work was done: its share of the data is not fully "
-              f"trained. The chief's checkpoint and summaries are in {result['run_dir']}; "
-              f"continue with: {result['continue']}")
+        print("\n" + _("{task} ended before its work was done: its share of the data is not "
+                       "fully trained. The chief's checkpoint and summaries are in {folder}; "
+                       "continue with: {command}").format(
+                           task=name, folder=result["run_dir"], command=result["continue"]))
     return result
 
 

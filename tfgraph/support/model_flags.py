@@ -18,50 +18,54 @@ import contextlib
 
 from tfgraph.support import cli
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import N_, _, number
 
 DIGIT_MODELS = ("nearest_neighbour", "k_means")    # the models that need the digits
-SEED_HELP = ("seed of the noise of the regression's points and of k-means' starting "
-             "centroids: same seed, same numbers")
+SEED_HELP = N_("seed of the noise of the regression's points and of k-means' starting "
+               "centroids: same seed, same numbers")
 DISTANCES = ("l2", "l1")
 
 
 def add(p, models, *, slope, intercept, noise, points, k, distance, clusters, iterations):
     """`--models` and one argument group per model, with these defaults."""
     p.add_argument("--models", nargs="+", choices=models, default=list(models),
-                   metavar="MODEL", help="which of the three models to run: "
-                                         f"{', '.join(models)} (default: all three)")
-    g = p.add_argument_group("1. linear regression")
+                   metavar="MODEL", help=_("which of the three models to run: {models} "
+                                           "(default: all three)").format(
+                                               models=", ".join(models)))
+    g = p.add_argument_group(_("1. linear regression"))
     g.add_argument("--slope", type=cli.finite_float, default=slope,
-                   help="of the true line (default: %(default)s)")
+                   help=cli.with_default(N_("of the true line")))
     g.add_argument("--intercept", type=cli.finite_float, default=intercept,
-                   help="of the true line (default: %(default)s)")
+                   help=cli.with_default(N_("of the true line")))
     g.add_argument("--noise", type=cli.finite_float, default=noise,
-                   help="standard deviation of the noise added to y (default: %(default)s)")
+                   help=cli.with_default(N_("standard deviation of the noise added to y")))
     g.add_argument("--points", type=cli.positive_int, default=points,
-                   help="how many points (default: %(default)s)")
-    g = p.add_argument_group("2. nearest neighbour")
+                   help=cli.with_default(N_("how many points")))
+    g = p.add_argument_group(_("2. nearest neighbour"))
     g.add_argument("--k", type=cli.positive_int, default=k,
-                   help="neighbours that vote (default: %(default)s)")
+                   help=cli.with_default(N_("neighbours that vote")))
     g.add_argument("--distance", choices=DISTANCES, default=distance,
-                   help="l2: straight-line distance between pixel vectors; l1: sum of the "
-                        "pixel differences (slower: no matrix-product trick) "
-                        "(default: %(default)s)")
-    g = p.add_argument_group("3. k-means")
+                   help=cli.with_default(N_("l2: straight-line distance between pixel vectors; "
+                                            "l1: sum of the pixel differences (slower: no "
+                                            "matrix-product trick)")))
+    g = p.add_argument_group(_("3. k-means"))
     g.add_argument("--clusters", type=int, default=clusters,
-                   help="how many groups, at least 2 (default: %(default)s)")
+                   help=cli.with_default(N_("how many groups, at least 2")))
     g.add_argument("--iterations", type=cli.positive_int, default=iterations,
-                   help="at most this many assign/update rounds (default: %(default)s)")
+                   help=cli.with_default(N_("at most this many assign/update rounds")))
 
 
 def check(args):
     """`args`, unless a value no model can use: UserError, one line."""
     if args.noise < 0:
-        raise UserError(f"--noise is a standard deviation: it must be 0 or more, "
-                        f"got {args.noise:g}")
+        raise UserError(_("--noise is a standard deviation: it must be 0 or more, got "
+                          "{noise}").format(noise=number(args.noise, "g")))
     if args.points < 2:
-        raise UserError(f"--points {args.points}: a line needs at least 2 points")
+        raise UserError(_("--points {points}: a line needs at least 2 points").format(
+            points=args.points))
     if args.clusters < 2:
-        raise UserError(f"--clusters {args.clusters}: grouping needs at least 2 clusters")
+        raise UserError(_("--clusters {clusters}: grouping needs at least 2 clusters").format(
+            clusters=args.clusters))
     return args
 
 
@@ -76,14 +80,17 @@ def digits_hint():
     try:
         yield
     except UserError as e:
-        raise UserError(f"{e} (--models linear_regression runs without the digits)") from None
+        raise UserError(_("{error} (--models linear_regression runs without the "
+                          "digits)").format(error=e)) from None
 
 
 def check_sizes(args, digits):
     """UserError unless --k and --clusters ask for at most `digits` (the training digits)."""
     if "nearest_neighbour" in args.models and args.k > digits:
-        raise UserError(f"--k {args.k} is more neighbours than the {digits:,} training digits "
-                        f"to remember; choose --k {digits} or less")
+        raise UserError(_("--k {k} is more neighbours than the {digits} training digits to "
+                          "remember; choose --k {most} or less").format(
+                              k=args.k, digits=number(digits, ","), most=digits))
     if "k_means" in args.models and args.clusters > digits:
-        raise UserError(f"--clusters {args.clusters} is more clusters than the {digits:,} "
-                        f"digits to group; choose --clusters {digits} or less")
+        raise UserError(_("--clusters {clusters} is more clusters than the {digits} digits to "
+                          "group; choose --clusters {most} or less").format(
+                              clusters=args.clusters, digits=number(digits, ","), most=digits))

@@ -13,6 +13,7 @@ import numpy as np
 
 from tfgraph.support import cli
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import N_, _, number
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -20,26 +21,28 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 def add(group, weights, bias, inputs):
     """The three flags, in a parser or one of its argument groups, with these defaults."""
     group.add_argument("--weights", nargs="+", type=cli.finite_float, default=list(weights),
-                       metavar="W", help="Pesos, one per input (default: %(default)s)")
+                       metavar="W", help=cli.with_default(N_("Pesos, one per input")))
     group.add_argument("--bias", type=cli.finite_float, default=bias, metavar="B",
-                       help="Viés (default: %(default)s)")
+                       help=cli.with_default(N_("Viés")))
     group.add_argument("--inputs", nargs="+", type=cli.finite_float, default=list(inputs),
-                       metavar="X", help="the neuron's inputs x (default: %(default)s)")
+                       metavar="X", help=cli.with_default(N_("the neuron's inputs x")))
 
 
 def check(args):
     """UserError unless args.weights and args.inputs pair up and w·x + b fits in float32."""
     if len(args.weights) != len(args.inputs):
-        raise UserError(f"the neuron has {len(args.weights)} weights (--weights) but "
-                        f"{len(args.inputs)} inputs (--inputs): give one weight per input")
+        raise UserError(_("the neuron has {weights} weights (--weights) but {inputs} inputs "
+                          "(--inputs): give one weight per input").format(
+                              weights=len(args.weights), inputs=len(args.inputs)))
     for flag, values in (("--weights", args.weights), ("--bias", [args.bias]),
                          ("--inputs", args.inputs)):
         if any(abs(v) > FLOAT32_MAX for v in values):
-            raise UserError(f"{flag}: {max(values, key=abs):g} does not fit in float32 "
-                            f"(at most {FLOAT32_MAX:.3g} in size)")
+            raise UserError(_("{flag}: {value} does not fit in float32 (at most {most} in "
+                              "size)").format(flag=flag, value=number(max(values, key=abs), "g"),
+                                              most=number(FLOAT32_MAX, ".3g")))
     # Σ|w·x| + |b| within float32: then no product and no partial sum can overflow either.
     size = float(np.sum(np.abs(np.multiply(args.weights, args.inputs))) + abs(args.bias))
     if not size <= FLOAT32_MAX:
-        raise UserError(f"w·x + b is too large for float32 (its terms add up to {size:g}, "
-                        f"at most {FLOAT32_MAX:.3g} fits): use smaller --weights, --bias or "
-                        f"--inputs")
+        raise UserError(_("w·x + b is too large for float32 (its terms add up to {size}, at "
+                          "most {most} fits): use smaller --weights, --bias or --inputs").format(
+                              size=number(size, "g"), most=number(FLOAT32_MAX, ".3g")))

@@ -18,6 +18,7 @@ import types
 from tfgraph.data import playground as pg
 from tfgraph.data import playground_link
 from tfgraph.support import cli
+from tfgraph.support.i18n import _
 
 
 def _checked(key, convert):
@@ -26,9 +27,11 @@ def _checked(key, convert):
         try:
             return playground_link.check_value(key, convert(text))
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(_("expected {noun}, got {text!r}").format(
+                noun=_("a number"), text=text)) from None
         except playground_link.LinkError as e:   # "noise=90: a percentage..." -> "a percentage..., got 90"
-            raise argparse.ArgumentTypeError(f"{str(e).split(': ', 1)[-1]}, got {text}") from None
+            raise argparse.ArgumentTypeError(_("{rule}, got {text}").format(
+                rule=str(e).split(": ", 1)[-1], text=text)) from None
     return parse
 
 
@@ -44,19 +47,19 @@ def _features(text):
     for name in filter(None, (t.strip() for t in text.split(","))):
         if name not in pg.FEATURE_BY_NAME:
             raise argparse.ArgumentTypeError(
-                f"unknown feature {name!r}: choose from "
-                + ", ".join(f"{f.name} ({f.key})" for f in pg.FEATURES))
+                _("unknown feature {name!r}: choose from {features}").format(
+                    name=name, features=", ".join(f"{f.name} ({f.key})" for f in pg.FEATURES)))
         keys.add(pg.FEATURE_BY_NAME[name].key)
     if not keys:
-        raise argparse.ArgumentTypeError("name at least one feature, e.g. x1,x2")
+        raise argparse.ArgumentTypeError(_("name at least one feature, e.g. x1,x2"))
     return [f.key for f in pg.FEATURES if f.key in keys]    # the Playground's order
 
 
 def _regularization(text):
     names = {r.lower(): r for r in playground_link.REGULARIZATIONS}
     if text.lower() not in names:
-        raise argparse.ArgumentTypeError(f"choose from {', '.join(playground_link.REGULARIZATIONS)}, "
-                                         f"got {text!r}")
+        raise argparse.ArgumentTypeError(_("choose from {choices}, got {text!r}").format(
+            choices=", ".join(playground_link.REGULARIZATIONS), text=text))
     return names[text.lower()]
 
 
@@ -66,42 +69,50 @@ def add(p, frames):
     --frames, the lesson's heatmaps per run (default: `frames`)."""
     d = playground_link.Settings()
     g = p.add_argument_group(
-        "the Playground's settings (default: the Playground's own; with --url, the link's)")
+        _("the Playground's settings (default: the Playground's own; with --url, the link's)"))
     g.add_argument("--url", metavar="LINK",
-                   help="a Playground link: its '#key=value&...' part sets the experiment")
-    g.add_argument("--problem", choices=playground_link.PROBLEMS, help=f"(default: {d.problem})")
+                   help=_("a Playground link: its '#key=value&...' part sets the experiment"))
+    g.add_argument("--problem", choices=playground_link.PROBLEMS,
+                   help=_("(default: {default})").format(default=d.problem))
     g.add_argument("--dataset", choices=tuple(pg.DATASETS),
-                   help=f"the classification data (default: {d.dataset})")
+                   help=_("the classification data (default: {default})").format(
+                       default=d.dataset))
     g.add_argument("--reg-dataset", choices=tuple(pg.REG_DATASETS),
-                   help=f"the regression data (default: {d.reg_dataset})")
+                   help=_("the regression data (default: {default})").format(
+                       default=d.reg_dataset))
     g.add_argument("--noise", type=_checked("noise", float), metavar="PERCENT",
-                   help=f"0 to {playground_link.NOISE_MAX} (default: {d.noise:g})")
+                   help=_("0 to {most} (default: {default})").format(
+                       most=playground_link.NOISE_MAX, default=format(d.noise, "g")))
     g.add_argument("--perc-train-data", type=_checked("percTrainData", float),
-                   metavar="PERCENT", help="ratio of training to test data "
-                                           f"(default: {d.perc_train_data:g})")
+                   metavar="PERCENT", help=_("ratio of training to test data (default: "
+                                             "{default})").format(
+                                                 default=format(d.perc_train_data, "g")))
     g.add_argument("--features", type=_features, metavar="NAMES",
-                   help="the input neurons, comma-separated: "
-                        + ", ".join(f.name for f in pg.FEATURES) + " (default: x1,x2)")
+                   help=_("the input neurons, comma-separated: {names} (default: x1,x2)").format(
+                       names=", ".join(f.name for f in pg.FEATURES)))
     g.add_argument("--network-shape", type=_checked("networkShape", _network_shape),
-                   metavar="SIZES", help='neurons per hidden layer, e.g. 4,2; "" for no hidden '
-                                         'layer; up to 6 layers of up to 8 (default: 4,2)')
+                   metavar="SIZES", help=_('neurons per hidden layer, e.g. 4,2; "" for no hidden '
+                                           'layer; up to 6 layers of up to 8 (default: 4,2)'))
     g.add_argument("--activation", choices=playground_link.ACTIVATIONS,
-                   help=f"of the hidden neurons (default: {d.activation})")
+                   help=_("of the hidden neurons (default: {default})").format(
+                       default=d.activation))
     g.add_argument("--learning-rate", type=cli.positive_float, metavar="LR",
-                   help=f"(default: {d.learning_rate:g})")
+                   help=_("(default: {default})").format(default=format(d.learning_rate, "g")))
     g.add_argument("--batch-size", type=cli.positive_int, metavar="POINTS",
-                   help=f"points per update of the weights (default: {d.batch_size})")
+                   help=_("points per update of the weights (default: {default})").format(
+                       default=d.batch_size))
     g.add_argument("--regularization", type=_regularization, metavar="none|L1|L2",
-                   help=f"(default: {d.regularization})")
+                   help=_("(default: {default})").format(default=d.regularization))
     g.add_argument("--regularization-rate", type=_checked("regularizationRate", float),
-                   metavar="RATE", help=f"(default: {d.regularization_rate:g})")
+                   metavar="RATE", help=_("(default: {default})").format(
+                       default=format(d.regularization_rate, "g")))
     g.add_argument("--init-zero", action=argparse.BooleanOptionalAction,
-                   help="start every weight and bias at 0 (default: no)")
+                   help=_("start every weight and bias at 0 (default: no)"))
     p.add_argument("--frames", type=cli.positive_int, default=frames, metavar="N",
-                   help="heatmaps written per run, at epochs spread from 0 to the last, closer "
-                        "together early, where training changes most (default: %(default)s; "
-                        "TensorBoard shows 10 per tag unless started with "
-                        "--samples_per_plugin images=N)")
+                   help=_("heatmaps written per run, at epochs spread from 0 to the last, closer "
+                          "together early, where training changes most (default: "
+                          "%(default)s; TensorBoard shows 10 per tag unless started with "
+                          "--samples_per_plugin images=N)"))
     return g
 
 

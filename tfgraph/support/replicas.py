@@ -24,6 +24,7 @@ import numpy as np
 
 from tfgraph.support import cluster
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import _, number
 from tfgraph.support.lazy import tf
 from tfgraph.train import evaluate_splits
 
@@ -48,15 +49,16 @@ def start_server(spec, job, index, config=None):
     address = spec[job][index]
     port = cluster.parse_address(address)[1]
     if cluster.port_taken(port):
-        raise UserError(f"port {port} of {job}:{index} ({address}) is already taken by "
-                        f"another program: choose a free one in --cluster")
+        raise UserError(_("port {port} of {task} ({address}) is already taken by another "
+                          "program: choose a free one in --cluster").format(
+                              port=port, task=f"{job}:{index}", address=address))
     tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)  # deprecation notes
     try:
         return tf.distribute.Server(tf.compat.v1.train.ClusterSpec(spec), job_name=job,
                                     task_index=index, start=True, config=config)
     except tf.errors.OpError as e:
-        raise UserError(f"{job}:{index} could not start its server at {address}: "
-                        f"{e.message}") from None
+        raise UserError(_("{task} could not start its server at {address}: {error}").format(
+            task=f"{job}:{index}", address=address, error=e.message)) from None
 
 
 def done_queue(spec, ps_index):
@@ -73,8 +75,9 @@ def serve(server, spec, index):
     """The parameter server: serve the variables until every worker has said it is done
     (TensorFlow's `server.join()` would serve forever)."""
     workers = len(spec["worker"])
-    print(f"ps:{index} holds the variables at {spec['ps'][index]}; it ends when all "
-          f"{workers} workers are done", flush=True)
+    print(_("{task} holds the variables at {address}; it ends when all {workers} workers are "
+            "done").format(task=f"ps:{index}", address=spec["ps"][index], workers=workers),
+          flush=True)
     graph = tf.Graph()
     with graph.as_default():
         all_done = done_queue(spec, index).dequeue_many(workers)
@@ -92,14 +95,15 @@ def serve(server, spec, index):
     while not finished.wait(WAKE_SECONDS):     # in Python, so Ctrl-C stops a ps started by hand
         pass
     time.sleep(LAST_ANSWER_SECONDS)            # the last worker's announcement gets its answer
-    print(f"ps:{index}: every worker is done, stopping")
+    print(_("{task}: every worker is done, stopping").format(task=f"ps:{index}"))
     return {"task": f"ps:{index}"}
 
 
 def wait_for_ps(spec, seconds):
     """Wait until every parameter server of `spec` answers; UserError after `seconds`."""
-    cluster.wait_until_answering(spec["ps"], seconds,
-                                 lambda a: f"the parameter server ps:{spec['ps'].index(a)} at {a}")
+    cluster.wait_until_answering(
+        spec["ps"], seconds, lambda a: _("the parameter server {task} at {address}").format(
+            task=f"ps:{spec['ps'].index(a)}", address=a))
 
 
 # -- the workers' bookkeeping, in every worker's graph -----------------------------------------
@@ -170,8 +174,9 @@ def announce_done(session, book, workers):
                 return                  # the ps heard it and ended before it could answer
             raise
         except tf.errors.OpError as e:
-            print(f"could not tell the ps that worker:{i} is done ({e.message.splitlines()[0]}"
-                  f"); a ps started by hand must then be stopped by hand")
+            print(_("could not tell the ps that {worker} is done ({error}); a ps started by "
+                    "hand must then be stopped by hand").format(
+                        worker=f"worker:{i}", error=e.message.splitlines()[0]))
             return
 
 
@@ -185,9 +190,9 @@ def first_contact(server, graph, uninitialized, config, spec, seconds):
             return probe.run(uninitialized)
 
     cluster.bounded(contact, seconds,
-                    f"the parameter server at {', '.join(spec['ps'])} did not answer a "
-                    f"session within {seconds:g} s (is it a TensorFlow server of this "
-                    f"cluster?)")
+                    _("the parameter server at {addresses} did not answer a session within "
+                      "{seconds} s (is it a TensorFlow server of this cluster?)").format(
+                          addresses=", ".join(spec["ps"]), seconds=number(seconds, "g")))
 
 
 def session_once_initialised(server, graph, uninitialized, config, seconds):
@@ -201,8 +206,9 @@ def session_once_initialised(server, graph, uninitialized, config, seconds):
             time.sleep(POLL_SECONDS)
 
     cluster.bounded(initialised, seconds,
-                    f"the chief (worker:0) did not initialise the shared variables within "
-                    f"{seconds:g} s (is it started, with the same --cluster?)")
+                    _("the chief (worker:0) did not initialise the shared variables within "
+                      "{seconds} s (is it started, with the same --cluster?)").format(
+                          seconds=number(seconds, "g")))
     return session
 
 
@@ -277,7 +283,7 @@ class Chief:
         self.ended = {}                          # worker -> exit code, told by the launcher
         self.not_waited_for = []
         self.validated = (None, None)            # (global step, scores) of the last one
-        steps, examples, _, _ = self.read()
+        steps, examples, _reports, _step = self.read()
         self.started = time.perf_counter()
         self.start_steps, self.start_examples = steps.copy(), int(examples.sum())
         self._last = (self.started, self.start_examples)
@@ -304,7 +310,7 @@ class Chief:
     def tables(self, global_step):
         """Each worker's last report and its steps, and the cluster's speed, as scalars."""
         global_step = int(global_step)
-        steps, examples, reports, _ = self.read()
+        steps, examples, reports, _step = self.read()
         for i in range(self.workers):
             values = {"steps_contributed": int(steps[i])}
             if reports[i, AVERAGE_RATE] > 0:             # it has reported at least once
@@ -329,8 +335,8 @@ class Chief:
             step = self.run.step
             scores = self.evaluate(step, ("validation",))
             self.validated = (step, scores["validation"])
-            print(f"  validation accuracy {scores['validation']['accuracy']:.4f} "
-                  f"(global step {step})")
+            print("  " + _("validation accuracy {accuracy} (global step {step})").format(
+                accuracy=number(scores["validation"]["accuracy"], ".4f"), step=step))
             self.run.save()                      # a chief that dies leaves its last epoch
             for writer in self.run.writers.values():
                 writer.flush()
@@ -340,7 +346,7 @@ class Chief:
         STALL_SECONDS; keep the tables going meanwhile."""
         last_steps, last_change = None, time.perf_counter()
         while True:
-            steps, _, reports, global_step = self.read()
+            steps, _examples, reports, global_step = self.read()
             waiting = [i for i in range(1, self.workers)
                        if reports[i, DONE] < 1 and i not in self.ended]
             if not waiting:
@@ -350,7 +356,8 @@ class Chief:
                 last_steps, last_change = steps, now
             elif now - last_change > STALL_SECONDS:
                 names = ", ".join(f"worker:{i}" for i in waiting)
-                print(f"{names} made no step for {STALL_SECONDS} s: not waiting any longer")
+                print(_("{workers} made no step for {seconds} s: not waiting any longer").format(
+                    workers=names, seconds=number(STALL_SECONDS)))
                 self.not_waited_for = waiting
                 return
             if self.next_summary <= global_step < self.final_step:
@@ -375,7 +382,7 @@ class Chief:
             scores["validation"] = self.validated[1]
         if global_step > self.last_table:
             self.tables(global_step)             # every worker's last report, final counts
-        steps, examples, reports, _ = self.read()
+        steps, examples, reports, _step = self.read()
         seconds = time.perf_counter() - self.started
         speeds = {f"worker_{i}": float(reports[i, AVERAGE_RATE])
                   if steps[i] > self.start_steps[i] else None for i in range(self.workers)}
@@ -388,7 +395,9 @@ class Chief:
         rows = []
         for i in range(self.workers):
             rate = speeds[f"worker_{i}"]
-            note = "(the chief)" if i == 0 else ("(did not finish)" if i in self.gone else "")
-            rows.append((f"worker:{i}", steps[i], "-" if rate is None else f"{rate:,.0f}", note))
-        return rows + [("cluster", sum(steps), f"{speeds['cluster']:,.0f}",
-                        f"(global step {global_step:,})")]
+            note = _("(the chief)") if i == 0 else (_("(did not finish)") if i in self.gone
+                                                    else "")
+            rows.append((f"worker:{i}", steps[i], "-" if rate is None else number(rate, ",.0f"),
+                         note))
+        return rows + [("cluster", sum(steps), number(speeds["cluster"], ",.0f"),
+                        _("(global step {step})").format(step=number(global_step, ",")))]

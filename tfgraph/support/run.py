@@ -23,6 +23,7 @@ from pathlib import Path
 from tfgraph.graph import session_config
 from tfgraph.support.cli import default_logdir
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import _
 from tfgraph.support.lazy import tf
 from tfgraph.support.runs import find_run, flag_values, new_run_dir, read_flags, write_flags
 
@@ -115,15 +116,17 @@ class Run:
     def _restore(self):
         ckpt = tf.compat.v1.train.latest_checkpoint(str(self.dir / "checkpoints"))
         if ckpt is None:  # (__enter__ closes the session on any error raised here)
-            raise UserError(f"run {self.dir} has no checkpoint to resume from")
+            raise UserError(_("run {run} has no checkpoint to resume from").format(run=self.dir))
         try:
             with self.graph.as_default():
                 self._saver.restore(self.session, ckpt)
         except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError) as e:
             first = str(e.message).strip().splitlines()[0]
-            raise UserError(f"checkpoint {ckpt} does not fit this lesson's graph (were its "
-                            f"flags different?): {first}") from None
-        print(f"Resuming {self.dir.name} from {Path(ckpt).name} (step {self.step})")
+            raise UserError(_("checkpoint {checkpoint} does not fit this lesson's graph (were "
+                              "its flags different?): {error}").format(checkpoint=ckpt,
+                                                                      error=first)) from None
+        print(_("Resuming {run} from {checkpoint} (step {step})").format(
+            run=self.dir.name, checkpoint=Path(ckpt).name, step=self.step))
 
     # -- during the run -----------------------------------------------------------------
     @property
@@ -170,11 +173,14 @@ class Run:
             elif issubclass(kind, KeyboardInterrupt):
                 path = self.save()
                 self._flush()
-                where = f"; checkpoint {path}" if path else ""
-                print(f"\nInterrupted at step {self.step}. Summaries kept in {self.dir}{where}.",
+                said = (_("Interrupted at step {step}. Summaries kept in {folder}; checkpoint "
+                          "{checkpoint}.") if path else
+                        _("Interrupted at step {step}. Summaries kept in {folder}."))
+                print("\n" + said.format(step=self.step, folder=self.dir, checkpoint=path),
                       file=sys.stderr)
                 if path and hasattr(self.args, "resume"):
-                    print(f"Continue with: {self.continue_command()}", file=sys.stderr)
+                    print(_("Continue with: {command}").format(command=self.continue_command()),
+                          file=sys.stderr)
         finally:
             self._close()
         return False

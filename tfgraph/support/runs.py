@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import _
 
 FLAGS_FILE = "flags.json"   # the flags a run was started with: --resume reads them back
 # Flags that say where and how to run, not what the experiment is: never taken from the run.
@@ -30,8 +31,8 @@ def new_run_dir(logdir, lesson, name=None):
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise UserError(f"cannot create the log folder {parent}: {e.strerror or e} "
-                        f"(choose another with --logdir)") from None
+        raise UserError(_("cannot create the log folder {folder}: {reason} (choose another "
+                          "with --logdir)").format(folder=parent, reason=e.strerror or e)) from None
     stamp = time.strftime("%Y%m%d-%H%M%S")
     base = f"{stamp}-{name}" if name else stamp
     for attempt in range(1, 1000):
@@ -42,10 +43,10 @@ def new_run_dir(logdir, lesson, name=None):
         except FileExistsError:
             continue
         except OSError as e:
-            raise UserError(f"cannot write to the log folder {parent}: "
-                            f"{e.strerror or errno.errorcode.get(e.errno, e)} "
-                            f"(choose another with --logdir)") from None
-    raise UserError(f"too many runs named {base} in {parent}")
+            raise UserError(_("cannot write to the log folder {folder}: {reason} (choose "
+                              "another with --logdir)").format(
+                folder=parent, reason=e.strerror or errno.errorcode.get(e.errno, e))) from None
+    raise UserError(_("too many runs named {name} in {folder}").format(name=base, folder=parent))
 
 
 def find_run(logdir, lesson, name="latest"):
@@ -56,12 +57,14 @@ def find_run(logdir, lesson, name="latest"):
     if name == "latest":
         runs = [p for p in runs if (p / "checkpoints").is_dir()]
         if not runs:
-            raise UserError(f"no run of {lesson} with a checkpoint in {parent} to resume")
+            raise UserError(_("no run of {lesson} with a checkpoint in {folder} to resume").format(
+                lesson=lesson, folder=parent))
         return runs[-1]
     path = parent / name
     if not path.is_dir():
-        known = ", ".join(p.name for p in runs[-5:]) or "none"
-        raise UserError(f"no run named {name!r} in {parent} (latest runs: {known})")
+        known = ", ".join(p.name for p in runs[-5:]) or _("none")
+        raise UserError(_("no run named {name!r} in {folder} (latest runs: {known})").format(
+            name=name, folder=parent, known=known))
     return path
 
 
@@ -80,18 +83,22 @@ def read_flags(run_dir):
     a missing or unreadable file is refused with one line, never skipped silently.
     """
     path = Path(run_dir) / FLAGS_FILE
+    reason = ""
     try:
         flags = json.loads(path.read_text())
     except FileNotFoundError:
-        problem = "has no " + FLAGS_FILE
+        message = _("cannot resume run {run}: it has no {file}, so the settings it was trained "
+                    "with are unknown; start a new run instead")
     except (OSError, ValueError) as e:
-        problem = f"has an unreadable {FLAGS_FILE} ({' '.join(str(e).split())})"
+        reason = " ".join(str(e).split())
+        message = _("cannot resume run {run}: it has an unreadable {file} ({reason}), so the "
+                    "settings it was trained with are unknown; start a new run instead")
     else:
         if isinstance(flags, dict):
             return flags
-        problem = f"has a {FLAGS_FILE} that is not a table of flags"
-    raise UserError(f"cannot resume run {Path(run_dir).name}: it {problem}, so the settings "
-                    f"it was trained with are unknown; start a new run instead")
+        message = _("cannot resume run {run}: it has a {file} that is not a table of flags, so "
+                    "the settings it was trained with are unknown; start a new run instead")
+    raise UserError(message.format(run=Path(run_dir).name, file=FLAGS_FILE, reason=reason))
 
 
 def write_flags(run_dir, flags):
@@ -112,12 +119,14 @@ def refuse_other_flags(run_dir, before, now):
     """Raise `UserError` naming every flag of `now` that differs from the run's `before`
     ({destination: JSON value} both), but those in MAY_CHANGE_ON_RESUME."""
     def shown(value):
-        return "not set" if value is None else value
-    changed = [f"--{k.replace('_', '-')} {shown(before[k])} (now {shown(now.get(k))})"
+        return _("not set") if value is None else value
+    changed = [_("{flag} {before} (now {now})").format(
+                   flag=f"--{k.replace('_', '-')}", before=shown(before[k]),
+                   now=shown(now.get(k)))
                for k in sorted(before)
                if k not in MAY_CHANGE_ON_RESUME and before[k] != now.get(k)]
     if changed:
-        raise UserError(f"run {Path(run_dir).name} was trained with " + ", ".join(changed)
-                        + "; resume it with the same flags (only --epochs, --summary-every "
-                        "and --tensorboard may change), or leave them out: --resume takes "
-                        "the run's own")
+        raise UserError(_("run {run} was trained with {flags}; resume it with the same flags "
+                          "(only --epochs, --summary-every and --tensorboard may change), or "
+                          "leave them out: --resume takes the run's own").format(
+                              run=Path(run_dir).name, flags=", ".join(changed)))

@@ -13,6 +13,7 @@ import time
 import numpy as np
 
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import _, number
 from tfgraph.support.lazy import tf
 
 
@@ -21,9 +22,10 @@ class Diverged(UserError):
 
 
 def _advice(learning_rate):
-    return (f"the learning rate {learning_rate:g} is probably too high, try "
-            f"--learning-rate {learning_rate / 10:g}") if learning_rate else \
-        "a smaller learning rate usually cures it"
+    if not learning_rate:
+        return _("a smaller learning rate usually cures it")
+    return _("the learning rate {rate} is probably too high, try --learning-rate {smaller}").format(
+        rate=number(learning_rate, "g"), smaller=format(learning_rate / 10, "g"))
 
 
 class Progress:
@@ -74,9 +76,10 @@ class Progress:
         """Record one training step; raises `Diverged` if the loss is not finite."""
         loss = float(loss)
         if not math.isfinite(loss):
-            raise Diverged(f"the loss became {loss} at step {batch.step} (epoch {batch.epoch})"
-                           f"; {_advice(self.learning_rate)}; the summaries up to that step "
-                           f"are kept")
+            raise Diverged(_("the loss became {loss} at step {step} (epoch {epoch}); {advice}; "
+                             "the summaries up to that step are kept").format(
+                loss=loss, step=batch.step, epoch=batch.epoch,
+                advice=_advice(self.learning_rate)))
         if not self._examples:            # this Progress's first step
             self._fresh = batch.step == 1
             if self._fresh:               # a fresh run: the untrained network's loss
@@ -95,9 +98,13 @@ class Progress:
             rate = self._examples_since / max(now - self._last, 1e-9)
             self.mean_loss = self._window_sum / self._window_steps
             first = batch.step - self._window_steps + 1
-            steps = f"step {first}" if first == batch.step else f"steps {first}-{batch.step}"
-            print(f"epoch {batch.epoch}  step {batch.step:>6}/{self.total_steps}  "
-                  f"loss {self.mean_loss:.4f} (mean of {steps})  {rate:>9,.0f} examples/s",
+            steps = (_("step {first}").format(first=first) if first == batch.step else
+                     _("steps {first}-{last}").format(first=first, last=batch.step))
+            print(_("epoch {epoch}  step {step}/{total}  loss {loss} (mean of {steps})  {rate} "
+                    "examples/s").format(epoch=batch.epoch, step=f"{batch.step:>6}",
+                                         total=self.total_steps,
+                                         loss=number(self.mean_loss, ".4f"), steps=steps,
+                                         rate=number(rate, ">9,.0f")),
                   file=self.out or sys.stdout, flush=True)
             self._check(batch, steps)
             self._last, self._examples_since = now, 0
@@ -115,26 +122,30 @@ class Progress:
             # (a resumed run starts low, where one hard batch can be ten times the first: it
             # is judged on lines of several steps only)
             if mean > self.GROWTH * start and (self._fresh or self._window_steps >= 5):
-                self._wrecked = (f"the loss has grown from {start:.4g} at the start to "
-                                 f"{mean:.4g} (mean of {steps}, epoch {batch.epoch}); "
-                                 f"{_advice(self.learning_rate)}")
+                self._wrecked = _("the loss has grown from {start} at the start to {mean} "
+                                  "(mean of {steps}, epoch {epoch}); {advice}").format(
+                    start=number(start, ".4g"), mean=number(mean, ".4g"), steps=steps,
+                    epoch=batch.epoch, advice=_advice(self.learning_rate))
             elif batch.end_of_epoch and self._fresh and epoch_mean is not None \
                     and epoch_mean >= start:
-                self._wrecked = (f"after epoch {batch.epoch} the loss ({epoch_mean:.4g}, mean "
-                                 f"of the epoch) is no lower than at the start ({start:.4g}): "
-                                 f"the network is not learning; {_advice(self.learning_rate)}"
-                                 f" (one far too small does this too)")
+                self._wrecked = _("after epoch {epoch} the loss ({mean}, mean of the epoch) is "
+                                  "no lower than at the start ({start}): the network is not "
+                                  "learning; {advice} (one far too small does this too)").format(
+                    epoch=batch.epoch, mean=number(epoch_mean, ".4g"),
+                    start=number(start, ".4g"), advice=_advice(self.learning_rate))
             if self._wrecked:
-                self._say(f"{self._wrecked}. Training goes on (a loss can come back down); "
-                          f"Ctrl-C stops it and keeps the run")
+                self._say(_("{warning}. Training goes on (a loss can come back down); Ctrl-C "
+                            "stops it and keeps the run").format(warning=self._wrecked))
         elif batch.end_of_epoch and epoch_mean is not None and epoch_mean < start:
             self._wrecked = None
-            self._say(f"after epoch {batch.epoch} the loss ({epoch_mean:.4g}, mean of the "
-                      f"epoch) is back below its start ({start:.4g}): training recovered")
+            self._say(_("after epoch {epoch} the loss ({mean}, mean of the epoch) is back "
+                        "below its start ({start}): training recovered").format(
+                epoch=batch.epoch, mean=number(epoch_mean, ".4g"), start=number(start, ".4g")))
 
     def _say(self, message):
         self.warnings.append(message)
-        print(f"warning: {message}", file=self.err or sys.stderr, flush=True)
+        print(_("warning: {message}").format(message=message), file=self.err or sys.stderr,
+              flush=True)
 
     @property
     def examples_per_second(self):
@@ -153,7 +164,7 @@ def not_finite(network, batch):
            if not np.isfinite(value).all()]
     data_finite = np.isfinite(batch.images).all() and np.isfinite(batch.labels).all()
     if data_finite and not np.isfinite(session.run(loss, {x: batch.images, y: batch.labels})):
-        bad.append("the loss")
+        bad.append(_("the loss"))
     return bad
 
 
@@ -174,7 +185,10 @@ def summarise(summary_callable, batch, network):
         bad = not_finite(network, batch)
         if not bad:
             raise
-        shown = ", ".join(bad[:4]) + (f" and {len(bad) - 4} more" if len(bad) > 4 else "")
-        raise Diverged(f"{shown} became NaN or infinite by step {batch.step} "
-                       f"(epoch {batch.epoch}); a smaller --learning-rate usually cures it; "
-                       f"the summaries up to that step are kept") from None
+        shown = ", ".join(bad[:4])
+        if len(bad) > 4:
+            shown = _("{names} and {n} more").format(names=shown, n=len(bad) - 4)
+        raise Diverged(_("{what} became NaN or infinite by step {step} (epoch {epoch}); a "
+                         "smaller --learning-rate usually cures it; the summaries up to that "
+                         "step are kept").format(what=shown, step=batch.step,
+                                                 epoch=batch.epoch)) from None
