@@ -60,6 +60,7 @@ from lessons import mnist_dense
 from tfgraph import new_graph, tf
 from tfgraph.data.mnist import Split, load_mnist
 from tfgraph.support import Run, board, cli, cluster, replicas, report
+from tfgraph.support.i18n import _, number
 from tfgraph.support.watch import Progress
 from tfgraph.train import steps_per_epoch, training_batches
 
@@ -167,9 +168,10 @@ def train(session, rep, shard, args, task_index, target, chief=None):
         batches = []                                     # resumed after the end
     for batch in batches:
         try:
-            _, loss, accuracy, global_step = step(batch.images, batch.labels, options=options)
+            _update, loss, accuracy, global_step = step(batch.images, batch.labels, options=options)
         except tf.errors.DeadlineExceededError:
-            print(f"waited {SYNC_STEP_TIMEOUT} s for the other workers' gradients: stopping")
+            print(_("waited {seconds} s for the other workers' gradients: stopping").format(
+                seconds=SYNC_STEP_TIMEOUT))
             break
         progress.update(batch, loss)
         reporter.update(batch, loss, accuracy)
@@ -178,6 +180,11 @@ def train(session, rep, shard, args, task_index, target, chief=None):
         if sync and global_step >= target:
             break
     return reporter.done()
+
+
+def sgd_mode(args):
+    """How the cluster trains, in words: "asynchronous SGD" or, with --sync, "synchronous SGD"."""
+    return _("synchronous SGD") if args.sync else _("asynchronous SGD")
 
 
 def lead(server, spec, graph, rep, data, shard, args, target):
@@ -194,7 +201,8 @@ def lead(server, spec, graph, rep, data, shard, args, target):
         args.epochs * steps_per_epoch(len(shard_of(data.train, i, workers)), args.batch_size)
         for i in range(workers))
     with run:
-        cluster.emit("run", run_dir=str(run.dir), hint=f"continue with: {run.continue_command()}")
+        cluster.emit("run", run_dir=str(run.dir), hint=_("continue with: {command}").format(
+            command=run.continue_command()))
         run.session.run(rep.local_init)
         if args.sync:
             run.session.run(rep.sync_tokens)
@@ -209,11 +217,11 @@ def lead(server, spec, graph, rep, data, shard, args, target):
                            rep.book, [*chief.gone, 0])
 
     test = scores["test"]
-    mode = "synchronous" if args.sync else "asynchronous"
-    print("\n" + report.test_accuracy(test, len(data.test)) + f", after global step "
-          f"{global_step:,} ({mode} SGD, {workers} workers)")
+    print("\n" + _("{accuracy}, after global step {step} ({mode}, {workers} workers)").format(
+        accuracy=report.test_accuracy(test, len(data.test)), step=number(global_step, ","),
+        mode=sgd_mode(args), workers=workers))
     print(report.table(chief.rows(steps, speeds, global_step), formats=("", ","),
-                       header=("", "steps", "examples/s", "")))
+                       header=("", _("steps"), _("examples/s"), "")))
     return {"test_accuracy": test["accuracy"], "test_loss": test["loss"],
             "validation_accuracy": scores["validation"]["accuracy"],
             "global_step": global_step, "steps_per_worker": steps,
@@ -231,13 +239,12 @@ def main(argv=None):
     cli.add_hidden(p, HIDDEN)
     cluster.add_flags(p, WORKERS, STARTUP_TIMEOUT).add_argument(
         "--sync", action="store_true",
-        help="synchronous SGD: average one gradient of every worker per step "
-             "(default: asynchronous, each worker updates when ready)")
+        help=_("synchronous SGD: average one gradient of every worker per step "
+               "(default: asynchronous, each worker updates when ready)"))
     args = cluster.parse(p, argv)
     if not cluster.is_task(args):
         # The whole cluster on this machine: this same command line, once per task.
-        mode = "synchronous" if args.sync else "asynchronous"
-        result = cluster.launch(f"lessons.{LESSON}", argv, args.workers, f"{mode} SGD")
+        result = cluster.launch(f"lessons.{LESSON}", argv, args.workers, sgd_mode(args))
         board.show(args, result["run_dir"])
         return result
     spec, index = cluster.task_spec(args), args.task_index
@@ -250,7 +257,8 @@ def main(argv=None):
     # 1. Data: this worker's share, every `workers`-th training example
     data = load_mnist(args.data_dir, train_size=args.train_size)
     shard = shard_of(data.train, index, workers)
-    print(f"worker:{index}: {len(shard):,} of the {len(data.train):,} training examples")
+    print(_("worker:{index}: {shard} of the {total} training examples").format(
+        index=index, shard=number(len(shard), ","), total=number(len(data.train), ",")))
 
     # 2. Graph: the same on every worker (between-graph replication), variables on the ps
     graph = new_graph(args.seed)
@@ -270,8 +278,9 @@ def main(argv=None):
         session.run(rep.local_init)
         graph.finalize()
         result = train(session, rep, shard, args, index, target)
-        print(f"worker:{index}: done, {result['steps']:,} steps at "
-              f"{result['examples_per_second']:,.0f} examples/s")
+        print(_("worker:{index}: done, {steps} steps at {speed} examples/s").format(
+            index=index, steps=number(result["steps"], ","),
+            speed=number(result["examples_per_second"], ",.0f")))
         replicas.announce_done(session, rep.book, [index])
 
     # 4. TensorBoard: the launcher shows it, or the chief when it was started by hand

@@ -60,6 +60,7 @@ from tfgraph import counts, figures, layers, losses, new_graph, optimizers, summ
 from tfgraph.data.digits import ALL_DIGITS, only_digits, parse_digits
 from tfgraph.data.mnist import load_mnist
 from tfgraph.support import Run, board, cli, flag_types, report
+from tfgraph.support.i18n import N_, _, number
 from tfgraph.train import fit, steps_per_epoch
 
 LESSON = "going_deep"
@@ -84,7 +85,7 @@ VGG16 = [
     ("pool4", "pool/2", None),
     ("conv5_1", "3x3 conv, 512", 512), ("conv5_2", "3x3 conv, 512", 512), ("conv5_3", "3x3 conv, 512", 512),
     ("pool5", "pool/2", None), ("flatten", "", None),
-    ("fc6", "fc 4096", 4096), ("fc7", "fc 4096", 4096), ("fc8", "fc 1000 (slide: 4096)", 1000),
+    ("fc6", "fc 4096", 4096), ("fc7", "fc 4096", 4096), ("fc8", N_("fc 1000 (slide: 4096)"), 1000),
 ]
 VGG16_INPUT = (224, 224, 3)
 VGG16_PARAMETERS = 138_357_544     # the published count
@@ -109,7 +110,7 @@ def build_vgg16(image_shape=VGG16_INPUT, spec=VGG16):
     """
     with tf.name_scope("inputs"):
         images = tf.compat.v1.placeholder(tf.float32, [None, *image_shape], name="images")
-    table = [counts.layer_row("inputs", "{}x{} RGB image".format(*image_shape[:2]), images)]
+    table = [counts.layer_row("inputs", _("{0}x{1} RGB image").format(*image_shape[:2]), images)]
     h = images
     for name, slide, size in spec:
         layer = None
@@ -124,9 +125,8 @@ def build_vgg16(image_shape=VGG16_INPUT, spec=VGG16):
             last = name == spec[-1][0]
             layer = layers.dense(h, size, None if last else tf.nn.relu, name=name)
             h = layer.output
-        table.append(counts.layer_row(name, slide, h, layer))
-    probabilities = tf.nn.softmax(h, name="softmax")
-    return Vgg16Graph(images, h, probabilities, table)
+        table.append(counts.layer_row(name, _(slide), h, layer))
+    return Vgg16Graph(images, h, tf.nn.softmax(h, name="softmax"), table)
 
 
 # -- 2. a VGG-style network for digits --------------------------------------------------------
@@ -154,8 +154,7 @@ def conv_blocks(images, channels=CHANNELS, blocks=BLOCKS, convs=CONVS_PER_BLOCK)
     """The feature extractor: `blocks` times (`convs` 3x3 convolutions, then pool/2),
     the channels doubling after each pool, then flatten. Returns (features float32
     [batch, n], {name: layers.Conv}, [each block's pooled output], [counts.Row])."""
-    found, outputs, table = {}, [], []
-    h = images
+    found, outputs, table, h = {}, [], [], images
     for b in range(1, blocks + 1):
         for i in range(1, convs + 1):
             name = f"conv{b}_{i}"
@@ -195,7 +194,8 @@ def build_graph(learning_rate=LEARNING_RATE, decay=DECAY, steps_per_epoch=550,
 
     features, convs, blocks, rows = conv_blocks(images, channels)
     logits, dense, rows_fc = dense_layers(features, classes)
-    table = [counts.layer_row("inputs", f"{height}x{width} grey image", images), *rows, *rows_fc]
+    table = [counts.layer_row("inputs", _("{0}x{1} grey image").format(height, width), images),
+             *rows, *rows_fc]
     probabilities = tf.nn.softmax(logits, name="softmax")
 
     loss = losses.cross_entropy(logits, y)
@@ -206,15 +206,13 @@ def build_graph(learning_rate=LEARNING_RATE, decay=DECAY, steps_per_epoch=550,
         epochs_done = tf.cast(global_step, tf.float32) / float(steps_per_epoch)
         rate = tf.multiply(learning_rate, tf.pow(decay, epochs_done), name="rate")
         rate_summary = tf.compat.v1.summary.scalar("learning_rate", rate)
-    train_op, _, _ = optimizers.adam(loss, rate)
+    train_op = optimizers.adam(loss, rate)[0]
     predicted, accuracy = losses.evaluation(logits, y)
 
     found = {**convs, **dense}
-    histograms = [h for layer in found.values()
-                  for h in summaries.layer_histograms(layer, biases=False)]
+    histograms = [h for layer in found.values() for h in summaries.layer_histograms(layer, biases=False)]
     with tf.name_scope("conv1_1/"):
-        filters = tf.compat.v1.summary.image("filters",
-                                             figures.filter_grid(found["conv1_1"].weights))
+        filters = tf.compat.v1.summary.image("filters", figures.filter_grid(found["conv1_1"].weights))
     scalars = tf.compat.v1.summary.merge([
         tf.compat.v1.summary.scalar("loss", loss),
         tf.compat.v1.summary.scalar("accuracy", accuracy), rate_summary])
@@ -226,14 +224,12 @@ def build_graph(learning_rate=LEARNING_RATE, decay=DECAY, steps_per_epoch=550,
 def main(argv=None):
     p = cli.parser(LESSON, __doc__, epochs=EPOCHS, batch_size=BATCH_SIZE,
                    learning_rate=LEARNING_RATE, data_dir=True, summary_every=SUMMARY_EVERY,
-                   resume=True, learning_rate_help="Adam's step size in the first epoch; "
-                   f"it shrinks by {DECAY} every epoch")
-    p.add_argument("--digits", type=flag_types.checked(parse_digits), default=ALL_DIGITS,
-                   metavar="DIGITS", help="train and test on these digits only, e.g. 0-4 or "
-                                          "0,2,4 (default: all, 0-9)")
+                   resume=True, learning_rate_help=_("Adam's step size in the first epoch; it "
+                   "shrinks by {decay} every epoch").format(decay=number(DECAY)))
+    p.add_argument("--digits", type=flag_types.checked(parse_digits), default=ALL_DIGITS, metavar="DIGITS",
+                   help=_("train and test on these digits only, e.g. 0-4 or 0,2,4 (default: all, 0-9)"))
     p.add_argument("--channels", type=cli.positive_int, default=CHANNELS, metavar="C",
-                   help="channels of the first block; the second has 2C, the third 4C "
-                        "(default: %(default)s)")
+                   help=cli.with_default(N_("channels of the first block; the second has 2C, the third 4C")))
     args = cli.parse(p, argv)
 
     # 1. Data: images float32 [n, 784] in [0, 1], labels 0-9 (only --digits)
@@ -243,10 +239,10 @@ def main(argv=None):
     vgg_graph = new_graph(args.seed)     # seeded: its initial weights are random ops
     with vgg_graph.as_default():
         vgg = build_vgg16()
-    print("\nThe slide's VGGNet16, built as a graph (not trained: 553 MB of weights, and weeks "
-          f"of GPUs on ImageNet):\n{counts.table(vgg.table)}")
-    print("  The slide's text lists a third fc 4096; the published network ends in fc 1000, "
-          "one output per ImageNet class.")
+    print("\n" + _("The slide's VGGNet16, built as a graph (not trained: 553 MB of weights, and "
+                   "weeks of GPUs on ImageNet):") + f"\n{counts.table(vgg.table)}")
+    print(_("  The slide's text lists a third fc 4096; the published network ends in fc 1000, "
+            "one output per ImageNet class."))
     graph = new_graph(args.seed)
     with graph.as_default():
         net = build_graph(args.learning_rate, DECAY, steps_per_epoch(len(data.train), args.batch_size),
@@ -258,9 +254,10 @@ def main(argv=None):
 
     # 3. Session: lesson mnist_softmax's training loop (tfgraph.train.fit), unchanged: it
     #    only needs x, y, train_op, loss, accuracy and summary
-    print(f"\nData: {data.source}")
-    print(f"Training {args.epochs} epochs of {len(data.train):,} digits, batch {args.batch_size}, "
-          f"Adam from {args.learning_rate:g} shrinking by {DECAY} per epoch:")
+    print("\n" + _("Data: {source}").format(source=data.source))
+    print(_("Training {epochs} epochs of {n} digits, batch {batch}, Adam from {rate} shrinking by "
+            "{decay} per epoch:").format(epochs=args.epochs, n=number(len(data.train), ","),
+          batch=args.batch_size, rate=number(args.learning_rate, "g"), decay=number(DECAY)))
     with Run(args, graph, writers=("train", "validation", "test")) as run:
         if not args.resume:          # the VGGNet16 as a run of its own, written once
             with vgg_graph.as_default():     # a FileWriter needs its graph as the default
@@ -275,14 +272,17 @@ def main(argv=None):
             maps.append(f"feature_maps/block{b}")     # what the network sees of one digit
             figures.write(test, maps[-1], figures.feature_maps(digit, label, block[0], b), steps)
     params, adds = counts.totals(net.table)
-    print(f"\nThe VGG-style network for digits (trained):\n{counts.table(net.table)}")
-    print(f"  mnist_dense's network: {dense_params:,} parameters, {dense_adds:,} "
-          f"multiply-adds per image: {params / dense_params:.2f}x the parameters, "
-          f"{adds / dense_adds:.0f}x the arithmetic")
-    print(f"\nTraining took {seconds:.0f} s ({cpu:.0f} CPU-seconds; with the evaluation after "
-          f"each epoch), {progress.examples_per_second:,.0f} examples/s")
-    print(report.test_accuracy(scores["test"], len(data.test), steps) + f"; {wrong} wrong, the "
-          f"first {len(tags)} in TensorBoard's Images tab (test run, misclassified/...)")
+    print("\n" + _("The VGG-style network for digits (trained):") + f"\n{counts.table(net.table)}")
+    print(_("  mnist_dense's network: {params} parameters, {adds} multiply-adds per image: "
+            "{more}x the parameters, {times}x the arithmetic").format(
+        params=number(dense_params, ","), adds=number(dense_adds, ","),
+        more=number(params / dense_params, ".2f"), times=number(adds / dense_adds, ".0f")))
+    print("\n" + _("Training took {seconds} s ({cpu} CPU-seconds; with the evaluation after each "
+                   "epoch), {speed} examples/s").format(seconds=number(seconds, ".0f"),
+          cpu=number(cpu, ".0f"), speed=number(progress.examples_per_second, ",.0f")))
+    accuracy = report.test_accuracy(scores["test"], len(data.test), steps)
+    print(_("{accuracy}; {wrong} wrong, the first {shown} in TensorBoard's Images tab (test run, "
+            "misclassified/...)").format(accuracy=accuracy, wrong=number(wrong), shown=number(len(tags))))
 
     # 4. TensorBoard
     board.show(args, run.dir)

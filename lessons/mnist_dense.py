@@ -33,6 +33,7 @@ from typing import NamedTuple
 
 from tfgraph import activations, layers, losses, new_graph, optimizers, summaries, tf
 from tfgraph.support import Run, board, cli, report
+from tfgraph.support.i18n import N_, _, number
 from tfgraph.data.mnist import load_mnist
 from tfgraph.train import fit
 
@@ -102,12 +103,12 @@ def main(argv=None):
                    resume=True)
     cli.add_hidden(p, HIDDEN)
     p.add_argument("--activation", choices=sorted(activations.BY_NAME), default=ACTIVATION,
-                   help="the hidden layer's activation function (default: %(default)s)")
+                   help=cli.with_default(N_("the hidden layer's activation function")))
     args = cli.parse(p, argv)
 
     # 1. Data: images float32 [n, 784] in [0, 1], labels 0-9
     data = load_mnist(args.data_dir, train_size=args.train_size)
-    print(f"Data: {data.source}")
+    print(_("Data: {source}").format(source=data.source))
 
     # 2. Graph
     graph = new_graph(args.seed)
@@ -122,9 +123,10 @@ def main(argv=None):
         steps = run.step
         wrong, tags = summaries.log_misclassified(run.session, net, data.test,
                                                   run.writer("test"), steps)
-    print("\n" + report.test_accuracy(test, len(data.test), steps)
-          + f"; {wrong} wrong, the first {len(tags)} are in TensorBoard's Images tab "
-          f"(test run, misclassified/...)")
+    print("\n" + _("{accuracy}; {wrong} wrong, the first {shown} are in TensorBoard's Images "
+                   "tab (test run, misclassified/...)").format(
+        accuracy=report.test_accuracy(test, len(data.test), steps), wrong=number(wrong),
+        shown=number(len(tags))))
 
     # 4. TensorBoard
     board.show(args, run.dir)

@@ -34,6 +34,7 @@ import numpy as np
 
 from tfgraph import activations, layers, losses, new_graph, optimizers, summaries, tf
 from tfgraph.support import Run, board, cli, report
+from tfgraph.support.i18n import _, number
 from tfgraph.data.mnist import load_mnist
 from tfgraph.train import fit
 
@@ -92,16 +93,18 @@ def show_one_digit(session, net, split, index=0):
     image, label = split.images[index], int(split.labels[index])
     logits, probs = session.run([net.logits, net.probabilities], {net.x: image[None]})
     side = int(np.sqrt(image.size))
-    print(f"\nA real test digit (a {label}):")
+    print("\n" + _("A real test digit (a {label}):").format(label=label))
     for row in image.reshape(side, side)[::2]:                           # every other row
         print("   " + "".join(" .:-=+*#%@"[min(int(v * 10), 9)] for v in row))
     print()
-    print(report.table([["one-hot label", *split.one_hot()[index].astype(int)],
-                        ["logits", *(format(v, ".1f") for v in logits[0])],
-                        ["probabilities", *(format(v, ".2f") for v in probs[0])]],
+    print(report.table([[_("one-hot label"), *split.one_hot()[index].astype(int)],
+                        ["logits", *(number(v, ".1f") for v in logits[0])],
+                        [_("probabilities"), *(number(v, ".2f") for v in probs[0])]],
                        header=["", *map(str, range(CLASSES))]))
-    print(f"  -> predicted {int(np.argmax(logits[0]))} with probability {probs[0].max():.2f};"
-          f" the probabilities sum to {probs[0].sum():.3f}")
+    print(_("  -> predicted {digit} with probability {probability}; the probabilities sum to "
+            "{total}").format(digit=int(np.argmax(logits[0])),
+                              probability=number(probs[0].max(), ".2f"),
+                              total=number(probs[0].sum(), ".3f")))
     return {"label": label, "logits": logits[0].tolist(), "probabilities": probs[0].tolist()}
 
 
@@ -113,12 +116,12 @@ def main(argv=None):
 
     # 1. Data: images float32 [n, 784] in [0, 1], labels 0-9
     data = load_mnist(args.data_dir, train_size=args.train_size)
-    print(f"Data: {data.source}")
-    print('The slide "Logits?!": the label 5 as a one-hot array')
+    print(_("Data: {source}").format(source=data.source))
+    print(_('The slide "Logits?!": the label 5 as a one-hot array'))
     print("  Rótulo " + " ".join(str(d) for d in range(CLASSES)))
     print("  Array  " + " ".join("1" if d == 5 else "0" for d in range(CLASSES)))
-    print("The slide calls this array the logits; in TensorFlow it is the one-hot label, and"
-          "\nthe logits are the 10 raw scores the network computes (shown at the end).\n")
+    print(_("The slide calls this array the logits; in TensorFlow it is the one-hot label, and"
+            "\nthe logits are the 10 raw scores the network computes (shown at the end).") + "\n")
 
     # 2. Graph
     graph = new_graph(args.seed)

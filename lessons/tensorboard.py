@@ -40,6 +40,7 @@ from typing import NamedTuple
 from lessons import mnist_dense
 from tfgraph import new_graph, summaries, tf
 from tfgraph.support import Run, board, cli
+from tfgraph.support.i18n import N_, _, number
 from tfgraph.data.mnist import load_mnist
 from tfgraph.support.runs import new_run_dir
 from tfgraph.train import fit
@@ -51,7 +52,7 @@ LEARNING_RATES = (0.01, 0.03, 0.1)   # the slide's 0.01 and two bolder steps
 HIDDEN = 128
 SUMMARY_EVERY = 200
 
-GUIDE = """\
+GUIDE = N_("""\
 What to look at in TensorBoard ({url}):
   SCALARS        tick the runs of one sweep on the left: each learning rate is a run,
                  train and test curves of "accuracy" and "loss" overlay on one chart.
@@ -67,7 +68,7 @@ What to look at in TensorBoard ({url}):
   TEXT           settings: the flags of each run.
   HPARAMS        one row per learning rate with its test accuracy; the parallel
                  coordinates view draws the whole sweep.
-"""
+""")
 
 
 class BoardGraph(NamedTuple):
@@ -93,13 +94,13 @@ def main(argv=None):
                    summary_every=SUMMARY_EVERY)
     p.add_argument("--learning-rates", nargs="+", type=cli.positive_float,
                    default=list(LEARNING_RATES), metavar="LR",
-                   help="the sweep: one run per learning rate (default: %(default)s)")
-    cli.add_hidden(p, HIDDEN, "neurons in the ReLU layer")
+                   help=cli.with_default(N_("the sweep: one run per learning rate")))
+    cli.add_hidden(p, HIDDEN, N_("neurons in the ReLU layer"))
     args = cli.parse(p, argv)
 
     # 1. Data
     data = load_mnist(args.data_dir, train_size=args.train_size)
-    print(f"Data: {data.source}")
+    print(_("Data: {source}").format(source=data.source))
 
     # The sweep's folder holds one run per learning rate, so their curves overlay.
     sweep = new_run_dir(args.logdir, LESSON, args.run_name)
@@ -109,7 +110,7 @@ def main(argv=None):
     trials = []
     for lr in rates:
         trial = f"lr_{lr:g}"
-        print(f"\n== {trial}: learning rate {lr:g} ==")
+        print("\n" + _("== {trial}: learning rate {rate} ==").format(trial=trial, rate=number(lr, "g")))
 
         # 2. Graph: a fresh one per trial (the learning rate is part of the graph)
         graph = new_graph(args.seed)
@@ -119,7 +120,8 @@ def main(argv=None):
 
         # 3. Session
         with Run(args, graph, writers=("", "train", "test"), folder=sweep / trial) as run:
-            settings = summaries.settings_table(args) + f"\n| `this trial's rate` | `{lr:g}` |"
+            settings = summaries.settings_table(args) + "\n| `{}` | `{:g}` |".format(
+                _("this trial's rate"), lr)
             summaries.text(run.writer("train"), "settings", settings)
             summaries.hparams_trial(run.writer(), {"learning_rate": lr, "hidden": args.hidden},
                                     trial)
@@ -129,23 +131,25 @@ def main(argv=None):
             progress, scores = fit(run, net, data, args, board_graph.summary,
                                    splits=("test",), learning_rate=lr, trace_step=1)
             test = scores["test"]
-            wrong, _ = summaries.log_misclassified(run.session, net, data.test,
-                                                   run.writer("test"), run.step)
+            wrong, _tags = summaries.log_misclassified(run.session, net, data.test,
+                                                       run.writer("test"), run.step)
             summaries.hparams_trial_done(run.writer())
-        print(f"test accuracy {test['accuracy']:.4f}, {wrong} misclassified, "
-              f"{time.perf_counter() - started:.1f} s")
+        print(_("test accuracy {accuracy}, {wrong} misclassified, {seconds} s").format(
+            accuracy=number(test["accuracy"], ".4f"), wrong=number(wrong),
+            seconds=number(time.perf_counter() - started, ".1f")))
         trials.append({"learning_rate": lr, "test_accuracy": test["accuracy"],
                        "test_loss": test["loss"], "train_loss": progress.loss,
                        "run_dir": str(run.dir)})
 
-    print("\nThe sweep:")
+    print("\n" + _("The sweep:"))
     for t in trials:
-        print(f"  learning rate {t['learning_rate']:<6g} test accuracy {t['test_accuracy']:.4f}")
+        print(_("  learning rate {rate} test accuracy {accuracy}").format(
+            rate=number(t["learning_rate"], "<6g"), accuracy=number(t["test_accuracy"], ".4f")))
     best = max(trials, key=lambda t: t["test_accuracy"])
 
     # 4. TensorBoard
-    print("\n" + GUIDE.format(url="http://localhost:6006/"), end="")
-    board.show(args, sweep, "Sweep folder")
+    print("\n" + _(GUIDE).format(url="http://localhost:6006/"), end="")
+    board.show(args, sweep, _("Sweep folder"))
     return {"trials": trials, "best_learning_rate": best["learning_rate"],
             "epochs": args.epochs, "sweep_dir": str(sweep)}
 

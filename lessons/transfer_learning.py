@@ -57,6 +57,7 @@ from tfgraph.data.digits import ALL_DIGITS, digits_text, few_images, only_digits
 from tfgraph.data.mnist import load_mnist
 from tfgraph.support import Run, board, checkpoints, cli
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import N_, _, number
 from tfgraph.support.runs import find_run, new_run_dir, read_flags
 from tfgraph.support.watch import Diverged
 from tfgraph.train import TrainStep, evaluate, fit, steps_per_epoch, training_batches
@@ -76,10 +77,10 @@ SUMMARY_EVERY = 10
 
 # name: (what the table calls it, layers restored from the base, layers trained)
 VARIANTS = {
-    "scratch": ("scratch", "none", "all"),
-    "frozen": ("conv frozen, fc new", "conv", "fc"),
-    "fine_tuned": ("all fine-tuned", "conv", "all"),
-    "frozen_fc4": ("conv+fc4 frozen", "conv+fc4", "fc5"),
+    "scratch": (N_("scratch"), "none", "all"),
+    "frozen": (N_("conv frozen, fc new"), "conv", "fc"),
+    "fine_tuned": (N_("all fine-tuned"), "conv", "all"),
+    "frozen_fc4": (N_("conv+fc4 frozen"), "conv+fc4", "fc5"),
 }
 
 
@@ -125,14 +126,12 @@ def build_graph(variant, learning_rate=LEARNING_RATE, channels=going_deep.CHANNE
     conv_vars = [v for layer in convs.values() for v in (layer.weights, layer.biases)]
     fc4_vars, fc5_vars = [fc4.weights, fc4.biases], [fc5.weights, fc5.biases]
     restored = {"none": [], "conv": conv_vars, "conv+fc4": conv_vars + fc4_vars}[restore]
-    trained = {"all": conv_vars + fc4_vars + fc5_vars, "fc": fc4_vars + fc5_vars,
-               "fc5": fc5_vars}[train]
+    trained = {"all": conv_vars + fc4_vars + fc5_vars, "fc": fc4_vars + fc5_vars, "fc5": fc5_vars}[train]
     # Frozen = left out of var_list: no gradient is even computed for those variables.
     train_op, _, global_step = optimizers.adam(loss, learning_rate, var_list=trained)
     _, accuracy = losses.evaluation(logits, targets)
     restored = {checkpoint_name(v): v for v in restored}
-    restorer = (tf.compat.v1.train.Saver(restored, name="restore_base") if restored
-                else None)
+    restorer = tf.compat.v1.train.Saver(restored, name="restore_base") if restored else None
     return TransferGraph(x, y, targets, logits, loss, accuracy, train_op, global_step,
                          restorer, restored, trained, conv_vars + fc4_vars + fc5_vars)
 
@@ -159,15 +158,16 @@ def find_base(args):
     """The going_deep run named by --from: its checkpoint, digits and channels, checked
     before anything is written (its layers must fit this lesson's graph)."""
     run = find_run(args.logdir, going_deep.LESSON, args.base_run)
-    where = f"going_deep run {run.name}"
+    where = _("going_deep run {run}").format(run=run.name)
     checkpoints.saved_in(run, where)
     flags = read_flags(run)
     digits = tuple(flags.get("digits") or ALL_DIGITS)
     overlap = sorted(set(digits) & set(NEW_DIGITS))
     if overlap:
-        raise UserError(f"{where} was trained on the digits {digits_text(digits)}, which "
-                        f"include the new digits {digits_text(overlap)}: a base must not have "
-                        f"seen them (train one with: python -m lessons.going_deep --digits 0-4)")
+        raise UserError(_("{where} was trained on the digits {digits}, which include the new "
+                          "digits {new}: a base must not have seen them (train one with: python -m "
+                          "lessons.going_deep --digits 0-4)").format(
+            where=where, digits=digits_text(digits), new=digits_text(overlap)))
     base = Base(checkpoints.latest(run, where), digits,
                 int(flags.get("channels") or going_deep.CHANNELS), where, {})
     with new_graph(0).as_default():
@@ -180,8 +180,8 @@ def train_base(args, data, folder):
     """going_deep's network (its graph, Adam and learning-rate schedule) trained on the
     digits 0-4 with lesson mnist_softmax's loop (tfgraph.train.fit), in `folder`."""
     data = only_digits(data, BASE_DIGITS)
-    print(f"The base: going_deep's network trained on the digits 0-4 "
-          f"({len(data.train):,} images, {args.epochs} epochs):")
+    print(_("The base: going_deep's network trained on the digits 0-4 ({n} images, {epochs} "
+            "epochs):").format(n=number(len(data.train), ","), epochs=args.epochs))
     graph = new_graph(args.seed)
     with graph.as_default():
         net = going_deep.build_graph(
@@ -193,12 +193,13 @@ def train_base(args, data, folder):
     with Run(flags, graph, writers=("train", "validation", "test"), folder=folder) as run:
         progress, scores = fit(run, net, data, args, summary=net.scalar_summary)  # no pictures
         steps = run.step
-    print(f"  base test accuracy on digits 0-4: {scores['test']['accuracy']:.4f}")
+    print(_("  base test accuracy on digits 0-4: {accuracy}").format(
+        accuracy=number(scores["test"]["accuracy"], ".4f")))
     result = {"test_accuracy": scores["test"]["accuracy"], "test_loss": scores["test"]["loss"],
               "train_loss": progress.loss, "epochs": args.epochs, "steps": steps,
               "examples_per_second": progress.examples_per_second, "run_dir": str(folder)}
-    return Base(checkpoints.latest(folder, "the base"), BASE_DIGITS, going_deep.CHANNELS,
-                f"the base trained here ({folder})", result)
+    return Base(checkpoints.latest(folder, _("the base")), BASE_DIGITS, going_deep.CHANNELS,
+                _("the base trained here ({folder})").format(folder=folder), result)
 
 
 # -- the few-shot runs --------------------------------------------------------------------
@@ -226,8 +227,9 @@ def train_variant(args, variant, base, train, test, folder):
             seconds += time.perf_counter() - started
             cpu += time.process_time() - cpu_started
             if not math.isfinite(loss):
-                raise Diverged(f"the loss became {loss} at step {batch.step} of the "
-                               f"{variant} run; try a smaller --learning-rate")
+                raise Diverged(_("the loss became {loss} at step {step} of the {variant} run; "
+                                 "try a smaller --learning-rate").format(
+                    loss=loss, step=batch.step, variant=variant))
             if batch.step % args.summary_every == 0:
                 run.log("", batch.step, loss=loss)
             if batch.step % EVAL_EVERY == 0 or batch.step == args.steps:
@@ -243,24 +245,23 @@ def train_variant(args, variant, base, train, test, folder):
 def main(argv=None):
     p = cli.parser(LESSON, __doc__, epochs=BASE_EPOCHS, batch_size=BATCH_SIZE,
                    learning_rate=LEARNING_RATE, data_dir=True, summary_every=SUMMARY_EVERY,
-                   learning_rate_help="Adam's step size, for the base and the new layers",
-                   epochs_help="passes over the digits 0-4 when the lesson trains its own base")
+                   learning_rate_help=N_("Adam's step size, for the base and the new layers"),
+                   epochs_help=N_("passes over the digits 0-4 when the lesson trains its own base"))
     p.add_argument("--from", dest="base_run", default=None, metavar="RUN",
-                   help="reuse this going_deep run (a folder name under <logdir>/going_deep,"
-                        " trained with e.g. --digits 0-4) as the base; default: train one")
+                   help=_("reuse this going_deep run (a folder name under <logdir>/going_deep,"
+                          " trained with e.g. --digits 0-4) as the base; default: train one"))
     p.add_argument("--images-per-digit", type=cli.positive_int, nargs="+",
-                   default=list(IMAGES_PER_DIGIT), metavar="N",
-                   help="labelled images of each digit 5-9 to train on; one comparison per "
-                        "N (default: %(default)s)")
+                   default=list(IMAGES_PER_DIGIT), metavar="N", help=cli.with_default(N_(
+                       "labelled images of each digit 5-9 to train on; one comparison per N")))
     p.add_argument("--steps", type=cli.positive_int, default=STEPS,
-                   help="training steps of every few-shot run (default: %(default)s)")
+                   help=cli.with_default(N_("training steps of every few-shot run")))
     args = cli.parse(p, argv)
     args.images_per_digit = sorted(set(args.images_per_digit))   # one comparison per size
 
     # 1. Data: the digits 0-4 for the base, a few of 5-9 to learn, all test 5-9 to score
     base = find_base(args) if args.base_run else None
     data = load_mnist(args.data_dir, train_size=args.train_size)
-    print(f"Data: {data.source}")
+    print(_("Data: {source}").format(source=data.source))
     test = data.test.only(NEW_DIGITS)
     few = {n: few_images(data.train, NEW_DIGITS, n, args.seed) for n in args.images_per_digit}
     run_dir = new_run_dir(args.logdir, LESSON, args.run_name)
@@ -268,7 +269,8 @@ def main(argv=None):
     # 2. Graph and session of the base: reused (--from), or trained here first
     if base is None:
         base = train_base(args, data, run_dir / "base")
-    print(f"Base: {base.where}, trained on the digits {digits_text(base.digits)}")
+    print(_("Base: {where}, trained on the digits {digits}").format(
+        where=base.where, digits=digits_text(base.digits)))
 
     # 3. Graphs and sessions of the few-shot runs: four ways to learn 5-9 from few images
     flops = {v: flops_per_image(v, base.channels, args.batch_size) for v in VARIANTS}
@@ -276,23 +278,22 @@ def main(argv=None):
     for n in args.images_per_digit:
         results["by_size"][n] = {}
         for variant in VARIANTS:
-            r = train_variant(args, variant, base, few[n], test,
-                              run_dir / f"{n}_per_digit" / variant)
+            r = train_variant(args, variant, base, few[n], test, run_dir / f"{n}_per_digit" / variant)
             results["by_size"][n][variant] = r
-            print(f"  {n} per digit, {variant:<10} trainable parameters "
-                  f"{r['trainable_before']:,} -> {r['trainable_after']:,}, "
-                  f"accuracy {r['accuracy']:.4f}, {r['ms_per_step']:.1f} ms/step")
-    print("\n" + transfer.table(results, flops, {v: VARIANTS[v][0] for v in VARIANTS}))
+            print(_("  {n} per digit, {variant} trainable parameters {before} -> {after}, accuracy "
+                    "{accuracy}, {ms} ms/step").format(n=n, variant=format(variant, "<10"),
+                  before=number(r["trainable_before"], ","), after=number(r["trainable_after"], ","),
+                  accuracy=number(r["accuracy"], ".4f"), ms=number(r["ms_per_step"], ".1f")))
+    print("\n" + transfer.table(results, flops, {v: _(VARIANTS[v][0]) for v in VARIANTS}))
     conclusions = transfer.what_it_shows(results, flops)
-    print("\nWhat it shows:")
+    print("\n" + _("What it shows:"))
     for line in conclusions:
         print(f"  - {line}")
 
     # 4. TensorBoard
     board.show(args, run_dir)
-    return {**results, "flops_per_image": flops, "conclusions": conclusions,
-            "base": base.where, "base_checkpoint": base.checkpoint,
-            "base_result": base.result, "run_dir": str(run_dir)}
+    return {**results, "flops_per_image": flops, "conclusions": conclusions, "base": base.where,
+            "base_checkpoint": base.checkpoint, "base_result": base.result, "run_dir": str(run_dir)}
 
 
 if __name__ == "__main__":

@@ -196,7 +196,7 @@ def test_every_flag_given_to_the_launcher_reaches_every_task(tmp_path, monkeypat
     flags = ["--logdir", str(tmp_path), "--run-name", "r", "--seed", "7", "--epochs", "3",
              "--batch-size", "16", "--learning-rate", "0.05", "--data-dir", str(tmp_path),
              "--train-size", "100", "--summary-every", "9", "--tensorboard", "--hidden", "48",
-             "--workers", "3", "--startup-timeout", "7.5", "--sync"]
+             "--workers", "3", "--startup-timeout", "7.5", "--sync", "--lang", "pt"]
     commands.clear()
     distributed.main(flags)
     assert len(commands) == 4               # ps:0, worker:0, worker:1, worker:2
@@ -208,6 +208,7 @@ def test_every_flag_given_to_the_launcher_reaches_every_task(tmp_path, monkeypat
     which = ("cluster", "job_name", "task_index")
     # Every flag of the lesson is given here (--resume, checked against a run's flags.json,
     # is resumed for real below): one added to the lesson and not here fails this test.
+    # --lang too: every task speaks the launcher's language.
     assert {k for k in launcher if launcher[k] == defaults[k]} == {"lesson", "resume", *which}
     for task in tasks:
         assert {k: v for k, v in task.items() if k not in which} == {
