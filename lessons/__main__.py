@@ -50,8 +50,8 @@ def print_syllabus(i18n):
     print(_('tfgraph — the lessons of the talk "Deep Learning e Tensorflow", in order:') + "\n")
     for number, (module, part, slides, what) in enumerate(SYLLABUS, 1):
         print(f"{number}. python -m lessons.{module}")
-        print("   " + _("{part} — slides {slides}: {what}").format(part=part, slides=slides,
-                                                                 what=_(what)))
+        print("   " + _("{part} — slides {slides}: {what}").format(
+            part=part, slides=slides, what=_(what)))
         print("   " + _("exercise: {names}").format(names=", ".join(of_lesson(module))))
     print("\n" + _("Each lesson: --help lists its flags; it ends by printing the TensorBoard "
                    "command.")

@@ -70,6 +70,7 @@ from tfgraph.support import Run, board, cli, neuron_flags, report
 from tfgraph.data.mnist import load_mnist
 from tfgraph.train import fit, steps_per_epoch
 from tfgraph.support.errors import UserError
+from tfgraph.support.i18n import N_, _, number
 from tfgraph.support.runs import new_run_dir
 
 LESSON = "activations"
@@ -157,11 +158,12 @@ def train_dense(args, data, folder, name):
         # every run, so TensorBoard lines the seven hidden layers up side by side.
         summary = tf.compat.v1.summary.merge([*net.scalars, tf.compat.v1.summary.histogram(
             "hidden_layer_weights", net.hidden.weights)])
-    print(f"\n== {name}: {args.hidden} {name} neurons, {args.epochs} epochs ==")
+    print("\n" + _("== {name}: {hidden} {name} neurons, {epochs} epochs ==").format(
+        name=name, hidden=args.hidden, epochs=args.epochs))
     started = time.perf_counter()
     with Run(args, graph, writers=("train", "test"), checkpoints=False, folder=folder) as run:
         before = run.session.run(net.hidden.weights)
-        _, scores = fit(run, net, data, args, summary, splits=("test",))
+        _fitted, scores = fit(run, net, data, args, summary, splits=("test",))
         after = run.session.run(net.hidden.weights)
         steps = run.step
     return {"activation": name, "test_accuracy": scores["test"]["accuracy"],
@@ -173,14 +175,14 @@ def main(argv=None):
     p = cli.parser(LESSON, __doc__, epochs=EPOCHS, batch_size=BATCH_SIZE,
                    learning_rate=LEARNING_RATE, data_dir=True, summary_every=SUMMARY_EVERY)
     p.set_defaults(train_size=TRAIN_SIZE)
-    g = p.add_argument_group("1. one neuron")
+    g = p.add_argument_group(_("1. one neuron"))
     neuron_flags.add(g, WEIGHTS, BIAS, INPUTS)
     g.add_argument("--activation", choices=FUNCTIONS, default=ACTIVATION,
-                   help="Função de ativação (default: %(default)s)")
-    g = p.add_argument_group("3. why the choice matters")
-    g.add_argument("--compare", nargs="*", choices=FUNCTIONS, default=list(COMPARE),
-                   metavar="F", help="train mnist_dense's network once per function (default: "
-                                     "all seven; --compare alone skips part 3)")
+                   help=cli.with_default("Função de ativação"))        # the slide's words
+    g = p.add_argument_group(_("3. why the choice matters"))
+    g.add_argument("--compare", nargs="*", choices=FUNCTIONS, default=list(COMPARE), metavar="F",
+                   help=_("train mnist_dense's network once per function (default: all seven; "
+                          "--compare alone skips part 3)"))
     cli.add_hidden(g, HIDDEN)
     args = cli.parse(p, argv)
     neuron_flags.check(args)                    # one weight per input, w·x + b within float32
@@ -192,9 +194,9 @@ def main(argv=None):
         try:
             data = load_mnist(args.data_dir, train_size=args.train_size)
         except UserError as e:
-            raise UserError(f"{e} (only part 3 needs the digits: --compare alone runs "
-                            f"parts 1 and 2 without them)") from None
-        print(f"Data: {data.source}")
+            raise UserError(_("{error} (only part 3 needs the digits: --compare alone runs "
+                              "parts 1 and 2 without them)").format(error=e)) from None
+        print(_("Data: {source}").format(source=data.source))
 
     # 2. Graph: the neuron, the seven functions, their derivatives (part 3's: `train_dense`)
     graph = new_graph(args.seed)
@@ -228,47 +230,53 @@ def main(argv=None):
                 table[name]["derivatives"], MAXOUT_PIECES if name == "maxout" else ()))
         figures.write(writer, "functions/all", figures.activation_curves(CURVE_X, curves, slopes))
 
-    print("\n1. One digital neuron, F(w·x + b)")
-    print(f"   Pesos (weights)     w = {', '.join(f'{v:g}' for v in args.weights)}")
-    print(f"   inputs              x = {', '.join(f'{v:g}' for v in args.inputs)}")
-    print(f"   Viés (bias)         b = {args.bias:g}")
-    print(f"   weighted sum    w·x + b = {weighted_sum:.6g}")
-    pieces = (" of the pieces " + " and ".join(
-        f"{a:g}·z {'-' if c < 0 else '+'} {abs(c):g}" for a, c in MAXOUT_PIECES)
-        + ", z = w·x + b") if args.activation == "maxout" else ""
-    print(f"   Função de ativação  F = {args.activation}{pieces}  ->  output {output:.6g}")
-    paragraph("The same sum through each of the seven: " + ", ".join(
-        f"{name} {float(same_sum[name][0]):.4g}" for name in FUNCTIONS))
+    print("\n" + _("1. One digital neuron, F(w·x + b)"))
+    listed = _(", ").join                    # between numbers: "; " where the decimal mark is ","
+    print(_("   Pesos (weights)     w = {w}").format(w=listed(number(v, "g") for v in args.weights)))
+    print(_("   inputs              x = {x}").format(x=listed(number(v, "g") for v in args.inputs)))
+    print(_("   Viés (bias)         b = {b}").format(b=number(args.bias, "g")))
+    print(_("   weighted sum    w·x + b = {sum}").format(sum=number(weighted_sum, ".6g")))
+    pieces = _(" of the pieces {pieces}, z = w·x + b").format(pieces=_(" and ").join(
+        f"{number(a, 'g')}·z {'-' if c < 0 else '+'} {number(abs(c), 'g')}" for a, c in MAXOUT_PIECES)
+    ) if args.activation == "maxout" else ""
+    print(_("   Função de ativação  F = {activation}{pieces}  ->  output {output}").format(
+        activation=args.activation, pieces=pieces, output=number(output, ".6g")))
+    paragraph(_("The same sum through each of the seven: {values}").format(values=listed(
+        f"{name} {number(float(same_sum[name][0]), '.4g')}" for name in FUNCTIONS)))
 
-    print("\n2. The seven functions of the slide, and their derivatives by tf.gradients")
-    at_x = [f"{x:g}" for x in TABLE_X]
+    print("\n" + _("2. The seven functions of the slide, and their derivatives by tf.gradients"))
+    at_x = [number(x, "g") for x in TABLE_X]
     mark = {True: "(tf.gradients: None)", False: ""}
     print(report.table(
-        [*([name, *table[name]["values"]] for name in FUNCTIONS), ["F'(x)  at x =", *at_x],
+        [*([name, *table[name]["values"]] for name in FUNCTIONS), [_("F'(x)  at x ="), *at_x],
          *([name, *table[name]["derivatives"], mark[name in no_gradient]] for name in FUNCTIONS)],
-        header=["F(x)   at x =", *at_x], formats=["", *[".4f"] * len(TABLE_X)], indent="   "))
-    d0 = {name: table[name]["derivatives"][TABLE_X.index(0.0)] for name in FUNCTIONS}
+        header=[N_("F(x)   at x ="), *at_x], formats=["", *[".4f"] * len(TABLE_X)], indent="   "))
+    d0 = {name: number(table[name]["derivatives"][TABLE_X.index(0.0)], "g") for name in FUNCTIONS}
     (a1, c1), (a2, c2) = MAXOUT_PIECES
-    paragraph(f"At the kinks tf.gradients picks one slope: relu'(0) = {d0['relu']:g} (tf.maximum "
-              f"gives a tie to its first argument), leaky_relu'(0) = {d0['leaky_relu']:g}, "
-              f"elu'(0) = {d0['elu']:g}; maxout's pieces {a1:g}·x{c1:+g} and {a2:g}·x{c2:+g} tie "
-              f"at x = -1, where its slope is their mean, "
-              f"{table['maxout']['derivatives'][TABLE_X.index(-1.0)]:g}; step has no gradient "
-              f"path at all.")
+    paragraph(_("At the kinks tf.gradients picks one slope: relu'(0) = {relu} (tf.maximum gives a "
+                "tie to its first argument), leaky_relu'(0) = {leaky_relu}, elu'(0) = {elu}; "
+                "maxout's pieces {piece_1} and {piece_2} tie at x = -1, where its slope is their "
+                "mean, {maxout}; step has no gradient path at all.").format(
+        relu=d0["relu"], leaky_relu=d0["leaky_relu"], elu=d0["elu"],
+        piece_1=f"{number(a1, 'g')}·x{number(c1, '+g')}",
+        piece_2=f"{number(a2, 'g')}·x{number(c2, '+g')}",
+        maxout=number(table["maxout"]["derivatives"][TABLE_X.index(-1.0)], "g")))
 
     # part 3, the race: mnist_dense's network once per function, each in its own graph and run
     results = []
     if args.compare:
         steps = args.epochs * steps_per_epoch(len(data.train), args.batch_size)
         print()
-        paragraph(f"3. Why the choice matters: mnist_dense's network, {args.hidden} hidden "
-                  f"neurons, trained once per function: {len(data.train):,} digits, {steps:,} "
-                  f"steps of {args.batch_size}, learning rate {args.learning_rate:g}, seed "
-                  f"{args.seed}", indent="")
+        paragraph(_("3. Why the choice matters: mnist_dense's network, {hidden} hidden neurons, "
+                    "trained once per function: {digits} digits, {steps} steps of {batch}, learning "
+                    "rate {learning_rate}, seed {seed}").format(
+            hidden=args.hidden, digits=number(len(data.train), ","), steps=number(steps, ","),
+            batch=args.batch_size, learning_rate=number(args.learning_rate, "g"), seed=args.seed),
+            indent="")
         results = [train_dense(args, data, root / f"dense_{name}", name) for name in args.compare]
         print("\n" + report.table(race.rows(results), header=race.HEADER,
                                   formats=race.FORMATS, indent="   "))
-        print("   (chance: 0.1; 'moved': mean |change| of the hidden layer's weights)")
+        print(_("   (chance: 0.1; 'moved': mean |change| of the hidden layer's weights)"))
         for line in race.what_it_shows(results, args.hidden, args.learning_rate):
             paragraph(line, then="     ")
 

@@ -38,6 +38,7 @@ import numpy as np
 from tfgraph import activations, layers, new_graph, tf
 from tfgraph.support import Run, board, cli
 from tfgraph.data import park
+from tfgraph.support.i18n import N_, _, number
 
 LESSON = "backprop"
 EPOCHS = 2000         # one full-batch step per epoch: the table has only six rows
@@ -109,13 +110,13 @@ def build_graph(learning_rate=LEARNING_RATE, hidden=HIDDEN):
 
 def main(argv=None):
     p = cli.parser(LESSON, __doc__, epochs=EPOCHS, learning_rate=LEARNING_RATE,
-                   seed_help="seed of the random initial weights (every step uses all six "
-                             "rows, so there is no order to shuffle): same seed, same numbers")
+                   seed_help=N_("seed of the random initial weights (every step uses all six "
+                                "rows, so there is no order to shuffle): same seed, same numbers"))
     p.add_argument("--hidden", type=cli.positive_int, default=HIDDEN, metavar="UNITS",
-                   help="sigmoid neurons in the hidden layer (default: %(default)s)")
+                   help=cli.with_default(N_("sigmoid neurons in the hidden layer")))
     p.add_argument("--predict", nargs=2, type=cli.finite_float, metavar=("X1", "X2"),
                    default=park.QUESTION,
-                   help="the day to ask about after training (default: -1 1, raining but rich)")
+                   help=_("the day to ask about after training (default: -1 1, raining but rich)"))
     args = cli.parse(p, argv)
 
     # 1. Data: the park table's six rows, all of them in every step
@@ -134,27 +135,31 @@ def main(argv=None):
         errors, worst = [], 0.0
         for epoch in range(1, args.epochs + 1):
             # One run does all four: the fetches need steps 1-3, the train op is step 4.
-            error, difference, summary, _ = sess.run(
+            error, difference, summary, _trained = sess.run(
                 [net.error, net.max_difference, net.summary, net.train_op], feed)
             writer.add_summary(summary, epoch)
             errors.append(float(error))
             worst = max(worst, float(difference))
             if epoch == 1 or epoch % (args.epochs // 10 or 1) == 0:
-                print(f"epoch {epoch:>5}  total error {error:.5f}  "
-                      f"|by hand - tf.gradients| <= {difference:.1e}")
+                print(_("epoch {epoch}  total error {error}  |by hand - tf.gradients| <= "
+                        "{difference}").format(epoch=f"{epoch:>5}", error=number(error, ".5f"),
+                                               difference=number(difference, ".1e")))
         outputs = sess.run(net.out.output, {net.x: rows_x})[:, 0]
         day = np.array([args.predict], np.float32)
         answer = float(sess.run(net.out.output, {net.x: day})[0, 0])
 
-    print(f"\nThe hand-written gradients matched tf.gradients within {worst:.1e} at every step.")
-    print("\n x1  x2   Y   output")
+    print("\n" + _("The hand-written gradients matched tf.gradients within {worst} at every "
+                   "step.").format(worst=number(worst, ".1e")))
+    print("\n x1  x2   Y   " + _("output"))
     for (x1, x2), y, o in zip(rows_x, rows_y, outputs):
-        print(f"{x1:>3.0f} {x2:>3.0f} {y:>3.0f}   {o:.3f}  {'ok' if (o > 0.5) == (y == 1) else 'WRONG'}")
+        print(f"{x1:>3.0f} {x2:>3.0f} {y:>3.0f}   {number(o, '.3f')}  "
+              f"{'ok' if (o > 0.5) == (y == 1) else _('WRONG')}")
     undecided = abs(answer - 0.5) < 0.1
-    print(f"\n{park.describe(*args.predict)}: output {answer:.3f} -> "
-          + ("undecided: no training row is like this day, and it lies on the line between "
-             "the yes and the no rows (perceptron_park's step rule, 'fire when the sum >= 0', "
-             "breaks the tie with vamos!)" if undecided else park.ANSWER[int(answer > 0.5)]))
+    print("\n" + _("{day}: output {output} -> {answer}").format(
+        day=park.describe(*args.predict), output=number(answer, ".3f"), answer=_(
+            "undecided: no training row is like this day, and it lies on the line between the "
+            "yes and the no rows (perceptron_park's step rule, 'fire when the sum >= 0', breaks "
+            "the tie with vamos!)") if undecided else _(park.ANSWER[int(answer > 0.5)])))
 
     # 4. TensorBoard
     board.show(args, run.dir)

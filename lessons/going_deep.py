@@ -222,10 +222,10 @@ def build_graph(learning_rate=LEARNING_RATE, decay=DECAY, steps_per_epoch=550,
 
 
 def main(argv=None):
-    p = cli.parser(LESSON, __doc__, epochs=EPOCHS, batch_size=BATCH_SIZE,
-                   learning_rate=LEARNING_RATE, data_dir=True, summary_every=SUMMARY_EVERY,
-                   resume=True, learning_rate_help=_("Adam's step size in the first epoch; it "
-                   "shrinks by {decay} every epoch").format(decay=number(DECAY)))
+    p = cli.parser(LESSON, __doc__, epochs=EPOCHS, batch_size=BATCH_SIZE, data_dir=True,
+                   learning_rate=LEARNING_RATE, summary_every=SUMMARY_EVERY, resume=True,
+                   learning_rate_help=_("Adam's step size in the first epoch; it shrinks by "
+                                        "{decay} every epoch").format(decay=number(DECAY)))
     p.add_argument("--digits", type=flag_types.checked(parse_digits), default=ALL_DIGITS, metavar="DIGITS",
                    help=_("train and test on these digits only, e.g. 0-4 or 0,2,4 (default: all, 0-9)"))
     p.add_argument("--channels", type=cli.positive_int, default=CHANNELS, metavar="C",

@@ -39,6 +39,7 @@ from tfgraph import clustering, figures, neighbours, new_graph, optimizers, tf
 from tfgraph.data import line
 from tfgraph.data.mnist import load_mnist
 from tfgraph.support import Run, UserError, board, cli, model_flags
+from tfgraph.support.i18n import N_, _, number
 from tfgraph.support.runs import new_run_dir
 
 LESSON = "ml101"
@@ -52,6 +53,8 @@ QUERY_BATCH = 500       # test digits per session.run (L2: [500, 8000] distances
 L1_BATCH_FLOATS = 2 ** 24   # L1 has no matmul trick: [batch, n, 784] differences, ~64 MB
 SHOWN, SHOWN_NEIGHBOURS = 8, 5      # test digits per picture; at most 5 neighbours under each
 CLUSTERS, ITERATIONS = 10, 100          # 3. k-means: at most 100 rounds; it stops when none moves
+TITLES = {"right": N_("Nearest neighbour (k={k}): test digits it got right (top) and their nearest training digits"),
+          "wrong": N_("Nearest neighbour (k={k}): test digits it got wrong (top) and their nearest training digits")}
 
 
 class RegressionGraph(NamedTuple):
@@ -68,8 +71,7 @@ class RegressionGraph(NamedTuple):
 def build_linear_regression(learning_rate=LEARNING_RATE):
     """The best line through (x, y), by the normal equations and by gradient descent."""
     with tf.name_scope("data"):
-        x = tf.compat.v1.placeholder(tf.float32, [None], name="x")
-        y = tf.compat.v1.placeholder(tf.float32, [None], name="y")
+        x, y = (tf.compat.v1.placeholder(tf.float32, [None], name=name) for name in ("x", "y"))
     with tf.name_scope("normal_equations"):
         # One column per weight: the slope multiplies x, the intercept multiplies 1. The
         # weights w minimising |Xw - y|² solve (XᵀX) w = Xᵀy: a 2x2 system, one solve op.
@@ -78,9 +80,8 @@ def build_linear_regression(learning_rate=LEARNING_RATE):
         xty = tf.matmul(design, y[:, None], transpose_a=True, name="Xty")          # [2, 1]
         solved = tf.reshape(tf.linalg.solve(xtx, xty), [2], name="weights")
     with tf.compat.v1.variable_scope("model"):
-        zeros = tf.compat.v1.zeros_initializer()
-        slope = tf.compat.v1.get_variable("slope", [], tf.float32, zeros)
-        intercept = tf.compat.v1.get_variable("intercept", [], tf.float32, zeros)
+        slope, intercept = (tf.compat.v1.get_variable(name, [], tf.float32, tf.compat.v1.zeros_initializer())
+                            for name in ("slope", "intercept"))
         prediction = tf.add(slope * x, intercept, name="prediction")              # [n]
     with tf.name_scope("mean_squared_error"):
         loss = tf.reduce_mean(tf.square(prediction - y), name="loss")
@@ -122,7 +123,7 @@ def build_nearest_neighbour(memory_size, features, k=K, distance=DISTANCE, class
             closeness = -tf.reduce_sum(tf.abs(queries[:, None, :] - remembered[None, :, :]),
                                        axis=2, name="l1")                   # [batch, n]
         else:
-            raise ValueError(f"distance must be 'l2' or 'l1', got {distance!r}")
+            raise ValueError(_("distance must be 'l2' or 'l1', got {distance!r}").format(distance=distance))
     distances, indices, neighbour_labels = neighbours.nearest(closeness, k, memory.labels, q_sq)
     predicted = neighbours.vote(neighbour_labels, k, classes)   # most votes; a tie: the nearest
     with tf.name_scope("evaluation"):
@@ -168,8 +169,7 @@ def build_k_means(points_count, features, clusters=CLUSTERS):
         old = centroids.read_value()    # a cluster left without points keeps its centroid
         means = tf.where(counts[:, None] > 0, sums / tf.maximum(counts, 1.0)[:, None], old)
         update = centroids.assign(means, name="move_centroids").op
-    return KMeansGraph(points.new_images, points.load, centroids, initialise, assignment,
-                       mean_squared_distance, update)
+    return KMeansGraph(points.new_images, points.load, centroids, initialise, assignment, mean_squared_distance, update)
 
 
 def linear_regression(args, x, y, folder):
@@ -178,25 +178,24 @@ def linear_regression(args, x, y, folder):
         net = build_linear_regression(args.learning_rate)
     with Run(args, graph, folder=folder, checkpoints=False) as run:
         sess, writer, feed = run.session, run.writer(), {net.x: x, net.y: y}
-        solved = sess.run(net.solved, feed)              # one run of the chain: no loop
-        losses = []
+        solved, losses = sess.run(net.solved, feed), []  # one run of the chain: no loop
         for step in range(args.epochs + 1):   # the state after `step` updates, then one more update
             summary, loss, slope, intercept = sess.run([net.summary, net.loss, net.slope, net.intercept], feed)
             writer.add_summary(summary, step)
             losses.append(float(loss))
             if not np.isfinite(loss):
-                raise UserError(f"gradient descent diverged at step {step} (loss {loss}): "
-                                f"try a smaller --learning-rate than {args.learning_rate:g}")
+                raise UserError(_("gradient descent diverged at step {step} (loss {loss}): try a smaller "
+                                  "--learning-rate than {lr:g}").format(step=step, loss=loss, lr=args.learning_rate))
             if step in figures.log_steps(args.epochs):
                 figures.write(writer, "fit", figures.line_fit(x, y, [
-                    ("true line", args.slope, args.intercept, "k:"), ("normal equations", *solved, "C0-"),
-                    ("gradient descent", slope, intercept, "C1--")],
-                    f"Linear regression, gradient descent after {step} steps", line.X_RANGE), step)
+                    (_("true line"), args.slope, args.intercept, "k:"), (_("normal equations"), *solved, "C0-"),
+                    (_("gradient descent"), slope, intercept, "C1--")],
+                    _("Linear regression, gradient descent after {step} steps").format(step=step), line.X_RANGE), step)
             if step < args.epochs:
                 sess.run(net.train_op, feed)
-    print("1. Linear regression (supervised): " + line.summary(x, y, (args.slope, args.intercept), args.noise, [
-        ("normal equations (one op chain)", *solved, None),
-        (f"gradient descent ({args.epochs} steps)", slope, intercept, losses[-1])]))
+    print(_("1. Linear regression (supervised): ") + line.summary(x, y, (args.slope, args.intercept), args.noise, [
+        (_("normal equations (one op chain)"), *solved, None),
+        (_("gradient descent ({steps} steps)").format(steps=args.epochs), slope, intercept, losses[-1])]))
     return {"lstsq": line.lstsq(x, y), "normal_equations": [float(v) for v in solved], "losses": losses,
             "gradient_descent": [float(slope), float(intercept)], "steps": args.epochs, "run_dir": str(folder)}
 
@@ -213,9 +212,8 @@ def nearest_neighbour(args, data, folder):
         remembered, started = time.perf_counter() - started, time.perf_counter()
         batch = QUERY_BATCH if args.distance == "l2" else max(1, L1_BATCH_FLOATS // (n * features))
         fetches = [net.predicted, net.indices, net.distances, net.correct]
-        answers = [run.session.run(fetches, {net.queries: test.images[start:start + batch],
-                                             net.truth: test.labels[start:start + batch]})
-                   for start in range(0, len(test), batch)]
+        answers = [run.session.run(fetches, {net.queries: test.images[rows], net.truth: test.labels[rows]})
+                   for rows in (slice(start, start + batch) for start in range(0, len(test), batch))]
         answered = time.perf_counter() - started
         predicted, indices, distances = (np.concatenate(a) for a in list(zip(*answers))[:3])
         correct = sum(int(right) for *_, right in answers)
@@ -224,12 +222,14 @@ def nearest_neighbour(args, data, folder):
             if np.any(picks):     # a few of them, each over its nearest remembered digits
                 figures.write(run.writer(), tag, figures.neighbours(
                     np.flatnonzero(picks)[:SHOWN], test, memory, predicted, indices, distances, data.image_shape[0],
-                    f"Nearest neighbour (k={args.k}): test digits it got {tag} (top) and their nearest training "
-                    "digits", SHOWN_NEIGHBOURS), args.k)
-    print(f"\n2. Nearest neighbour (supervised, no training step): k = {args.k}, {args.distance.upper()} "
-          f"distance\n   'Training' remembered {n:,} labelled digits in one assign op ({remembered:.2f} s)."
-          f"\n   {len(test):,} test digits answered in {answered:.1f} s ({batch} per session.run): "
-          f"{correct:,} right, {len(test) - correct:,} wrong, accuracy {correct / len(test):.4f}")
+                    _(TITLES[tag]).format(k=args.k), SHOWN_NEIGHBOURS), args.k)
+    print("\n" + _("2. Nearest neighbour (supervised, no training step): k = {k}, {distance} distance\n"
+                   "   'Training' remembered {n} labelled digits in one assign op ({remembered} s).\n"
+                   "   {tested} test digits answered in {answered} s ({batch} per session.run): {right} right, "
+                   "{wrong} wrong, accuracy {accuracy}").format(
+        k=args.k, distance=args.distance.upper(), batch=batch, n=number(n, ","), tested=number(len(test), ","),
+        right=number(correct, ","), wrong=number(len(test) - correct, ","), remembered=number(remembered, ".2f"),
+        answered=number(answered, ".1f"), accuracy=number(correct / len(test), ".4f")))
     return {"accuracy": correct / len(test), "k": args.k, "distance": args.distance, "memory_size": n,
             "tested": len(test), "seconds": answered, "predicted": predicted, "indices": indices,
             "shown_right": min(SHOWN, correct), "shown_wrong": min(SHOWN, len(test) - correct), "run_dir": str(folder)}
@@ -246,7 +246,7 @@ def k_means(args, data, folder):
         sess.run(net.load, {net.new_points: images})
         sess.run(net.initialise)
         figures.write(writer, "centroids", figures.cluster_centres(sess.run(net.centroids), side,
-                      "k-means: the centroids at the start (digits picked at random)"), 0)
+                      _("k-means: the centroids at the start (digits picked at random)")), 0)
         iteration, previous = 0, None
         while True:       # "assign"; step i shows the digits assigned to the centroids after i updates
             assignment, spread = sess.run([net.assignment, net.mean_squared_distance])
@@ -257,10 +257,11 @@ def k_means(args, data, folder):
                 break                           # converged: another update would move nothing
             sess.run(net.update)                # "update": each centroid to the mean of its digits
             iteration, previous = iteration + 1, assignment
-        figures.write(writer, "centroids", figures.cluster_centres(sess.run(net.centroids), side, (
-            f"k-means after {iteration} iterations: overall purity {overall:.3f}"), stats), iteration)
-    print(f"\n3. k-means (unsupervised: the graph never saw a label): {n:,} digits, {args.clusters} "
-          f"clusters,\n{clustering.summary(stats, overall, iteration, changed)}")
+        figures.write(writer, "centroids", figures.cluster_centres(sess.run(net.centroids), side, _(
+            "k-means after {iterations} iterations: overall purity {purity}").format(
+                iterations=iteration, purity=number(overall, ".3f")), stats), iteration)
+    print("\n" + _("3. k-means (unsupervised: the graph never saw a label): {n} digits, {clusters} clusters,").format(
+        n=number(n, ","), clusters=args.clusters) + "\n" + clustering.summary(stats, overall, iteration, changed))
     return {"purity": overall, "clusters": stats, "iterations": iteration, "converged": not changed,
             "assignment": assignment, "run_dir": str(folder)}
 
@@ -278,7 +279,7 @@ def main(argv=None):
     if model_flags.needs_digits(args):
         with model_flags.digits_hint():
             data = load_mnist(args.data_dir, validation_size=0, train_size=args.train_size)
-        print(f"Data: {data.source}\n")
+        print(_("Data: {source}").format(source=data.source) + "\n")
         model_flags.check_sizes(args, len(data.train))     # --k, --clusters: at most the digits
 
     # 2. Graph and 3. Session, model by model: each its own graph, session and run
@@ -286,10 +287,9 @@ def main(argv=None):
     result = {"run_dir": str(root), "models": [m for m in MODELS if m in args.models]}
     if "linear_regression" in args.models:
         result["linear_regression"] = linear_regression(args, x, y, root / "linear_regression")
-    if "nearest_neighbour" in args.models:
-        result["nearest_neighbour"] = nearest_neighbour(args, data, root / "nearest_neighbour")
-    if "k_means" in args.models:
-        result["k_means"] = k_means(args, data, root / "k_means")
+    for model, run_model in (("nearest_neighbour", nearest_neighbour), ("k_means", k_means)):
+        if model in args.models:        # each on the digits
+            result[model] = run_model(args, data, root / model)
 
     # 4. TensorBoard
     board.show(args, root)

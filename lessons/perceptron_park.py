@@ -36,6 +36,7 @@ from typing import NamedTuple
 from tfgraph import activations, new_graph, tf
 from tfgraph.support import Run, board, cli
 from tfgraph.data import park
+from tfgraph.support.i18n import N_, _, ngettext, number
 
 LESSON = "perceptron_park"
 EPOCHS = 10          # at most; the lesson stops at the first epoch without a mistake
@@ -105,14 +106,14 @@ def build_graph(learning_rate=LEARNING_RATE, threshold=THRESHOLD):
 
 def main(argv=None):
     p = cli.parser(LESSON, __doc__, epochs=EPOCHS, learning_rate=LEARNING_RATE,
-                   learning_rate_help="how far the perceptron rule moves the weights on a "
-                                      "mistake: w <- w + LR * (Y - output) * x",
-                   seed_help="has no effect here: nothing in this lesson is random (the "
-                             "weights start at 0, the rows come in the slide's order); kept "
-                             "so every lesson takes the same flags")
+                   learning_rate_help=N_("how far the perceptron rule moves the weights on a "
+                                         "mistake: w <- w + LR * (Y - output) * x"),
+                   seed_help=N_("has no effect here: nothing in this lesson is random (the "
+                                "weights start at 0, the rows come in the slide's order); kept "
+                                "so every lesson takes the same flags"))
     p.add_argument("--predict", nargs=2, type=cli.finite_float, metavar=("X1", "X2"),
                    default=park.QUESTION,
-                   help="the day to ask about after training (default: -1 1, raining but rich)")
+                   help=_("the day to ask about after training (default: -1 1, raining but rich)"))
     args = cli.parse(p, argv)
 
     # 1. Data: the slide's six rows
@@ -126,7 +127,8 @@ def main(argv=None):
     # 3. Session: one row per step, until an epoch without a mistake
     with Run(args, graph, checkpoints=False) as run:   # 12 steps: nothing worth resuming
         sess, writer = run.session, run.writer()
-        print(f"{'step':>4} {'x1':>3} {'x2':>3} {'Y':>2} {'output':>7} {'error':>6}"
+        wide = max(4, len(_("step")))                  # the step column fits its heading
+        print(f"{_('step'):>{wide}} {'x1':>3} {'x2':>3} {'Y':>2} {_('output'):>7} {_('error'):>6}"
               f" {'w1':>6} {'w2':>6}")
         step, epochs_run, converged = 0, 0, False
         for epoch in range(1, args.epochs + 1):
@@ -137,11 +139,12 @@ def main(argv=None):
                     [net.output, net.error, net.update, net.step_summary], {net.x: x, net.y: y})
                 writer.add_summary(summary, step)
                 mistakes += int(error)
-                print(f"{step:>4} {x[0]:>3.0f} {x[1]:>3.0f} {y:>2.0f} {output:>7.0f}"
-                      f" {error:>6.0f} {weights[0]:>6g} {weights[1]:>6g}")
+                print(f"{step:>{wide}} {x[0]:>3.0f} {x[1]:>3.0f} {y:>2.0f} {output:>7.0f}"
+                      f" {error:>6.0f} {number(weights[0], '>6g')} {number(weights[1], '>6g')}")
             writer.add_summary(sess.run(net.decision_summary), step)
             epochs_run = epoch
-            print(f"-- epoch {epoch}: {mistakes} mistake{'s' * (mistakes != 1)}")
+            print(ngettext("-- epoch {epoch}: {n} mistake", "-- epoch {epoch}: {n} mistakes",
+                           mistakes).format(epoch=epoch, n=mistakes))
             if mistakes == 0:
                 converged = True
                 break
@@ -151,17 +154,20 @@ def main(argv=None):
         answer = int(sess.run(net.output, {net.x: day}))
 
     if converged:
-        print(f"\nLearned in {epochs_run} epochs ({step} steps): w = ({weights[0]:g}, "
-              f"{weights[1]:g}), b = {bias:g}")
+        print("\n" + _("Learned in {epochs} epochs ({steps} steps): w = ({w1}, {w2}), b = {b}").format(
+            epochs=epochs_run, steps=step, w1=number(weights[0], "g"), w2=number(weights[1], "g"),
+            b=number(bias, "g")))
     else:
-        print(f"\nStill making mistakes after {epochs_run} epochs: try more --epochs.")
-    print("\nThe decision for every day (x2 down, x1 across):")
+        print("\n" + _("Still making mistakes after {epochs} epochs: try more --epochs.").format(
+            epochs=epochs_run))
+    print("\n" + _("The decision for every day (x2 down, x1 across):"))
     print(" " * 12 + "".join(f"{park.WEATHER[x1]:>10}" for x1 in (-1, 0, 1)))
     for r, x2 in enumerate((1, 0, -1)):
         print(f"{park.MONEY[x2]:<12}" + "".join(
             f"{'vamos!' if grid[r, c] else 'não':>10}" for c in range(3)))
-    print(f"\n{park.describe(*day)} (x1={day[0]:g}, x2={day[1]:g}): "
-          f"output {answer} -> {park.ANSWER[answer]}")
+    print("\n" + _("{day} (x1={x1}, x2={x2}): output {output} -> {answer}").format(
+        day=park.describe(*day), x1=f"{day[0]:g}", x2=f"{day[1]:g}", output=answer,
+        answer=_(park.ANSWER[answer])))
 
     # 4. TensorBoard
     board.show(args, run.dir)

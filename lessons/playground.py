@@ -65,6 +65,7 @@ from typing import NamedTuple
 from tfgraph import activations, figures, layers, new_graph, optimizers, summaries, tf
 from tfgraph.data import playground as pg, playground_link
 from tfgraph.support import Run, board, cli, playground_flags
+from tfgraph.support.i18n import N_, _, number
 from tfgraph.support.watch import Diverged
 from tfgraph.train import Batch, TrainStep
 
@@ -75,6 +76,7 @@ DENSITY = 100       # the heatmap's grid, 100 x 100 points, as the Playground's
 GRID = pg.grid(DENSITY)     # float32 [10000, 2]: the plane, row by row from the top
 INIT_WEIGHT = 0.5   # weights start uniform in [-0.5, 0.5): nn.ts's Math.random() - 0.5
 INIT_BIAS = 0.1
+WORDS = N_("loss"), N_("accuracy"), N_("train"), N_("test")    # metrics and splits, shown as _(name)
 
 
 class PlaygroundGraph(NamedTuple):
@@ -157,23 +159,19 @@ def build_graph(settings=playground_link.Settings()):
     with tf.name_scope("data"):
         points = tf.compat.v1.placeholder(tf.float32, [None, 2], name="points")
         labels = tf.compat.v1.placeholder(tf.float32, [None, 1], name="labels")
-    inputs = feature_layer(points, settings.features)                 # [batch, features]
-    x = inputs
+    x = inputs = feature_layer(points, settings.features)             # [batch, features]
 
     if settings.init_zero:   # every neuron of a layer equal, and staying equal: try it
         init, bias = "zeros", 0.0
     else:
-        init = tf.compat.v1.random_uniform_initializer(-INIT_WEIGHT, INIT_WEIGHT)
-        bias = INIT_BIAS
-    hidden_activation = (None if settings.activation == "linear"
-                         else activations.BY_NAME[settings.activation])
+        init, bias = tf.compat.v1.random_uniform_initializer(-INIT_WEIGHT, INIT_WEIGHT), INIT_BIAS
+    hidden_activation = None if settings.activation == "linear" else activations.BY_NAME[settings.activation]
     hidden = []
     for i, units in enumerate(settings.network_shape, 1):
         hidden.append(layers.dense(x, units, hidden_activation, f"hidden_{i}", init, bias))
         x = hidden[-1].output                                         # [batch, units]
     classification = settings.problem == "classification"
-    output = layers.dense(x, 1, activations.tanh if classification else None, "output", init,
-                          bias)                                       # [batch, 1]
+    output = layers.dense(x, 1, activations.tanh if classification else None, "output", init, bias)  # [batch, 1]
 
     with tf.name_scope("loss"):
         loss = tf.reduce_mean(0.5 * tf.square(output.output - labels), name="square_error")
@@ -200,13 +198,13 @@ def score(run, net, data, epoch, learning_rate):
         fetch["accuracy"] = net.accuracy
     scores = {}
     for name, split in (("train", data.train), ("test", data.test)):
-        values = run.session.run(fetch, {net.points: split.points,
-                                         net.labels: split.labels[:, None]})
+        values = run.session.run(fetch, {net.points: split.points, net.labels: split.labels[:, None]})
         scores[name] = {k: float(v) for k, v in values.items()}
         if not math.isfinite(scores[name]["loss"]):
-            raise Diverged(f"the {name} loss became {scores[name]['loss']} at epoch {epoch}; "
-                           f"try a smaller --learning-rate than {learning_rate:g}; the "
-                           f"summaries up to that epoch are kept")
+            raise Diverged(_("the {split} loss became {loss} at epoch {epoch}; try a smaller "
+                             "--learning-rate than {learning_rate}; the summaries up to that epoch "
+                             "are kept").format(split=_(name), loss=scores[name]["loss"], epoch=epoch,
+                                                learning_rate=f"{learning_rate:g}"))
         run.log(name, epoch, **scores[name])
     return scores
 
@@ -221,10 +219,10 @@ def draw(run, net, data, epoch, scores, feature_keys):
     weights = run.session.run([n.weights for n in neurons])
     figures.write(run.writer("train"), "network/neurons", figures.playground_network(
         maps, weights, [pg.FEATURE_BY_NAME[k].label for k in feature_keys], pg.COLOURS,
-        f"epoch {epoch}"), epoch)
+        _("epoch {epoch}").format(epoch=epoch)), epoch)
     for name, split, rim in (("train", data.train, "white"), ("test", data.test, "black")):
-        title = f"epoch {epoch}: {name} " + ", ".join(f"{metric} {value:.3f}"
-                                                      for metric, value in scores[name].items())
+        title = _("epoch {epoch}: {split} {scores}").format(epoch=epoch, split=_(name), scores=", ".join(
+            f"{_(metric)} {number(value, '.3f')}" for metric, value in scores[name].items()))
         figures.write(run.writer(name), "output/heatmap", figures.playground_heatmap(
             maps[-1][:, :, 0], pg.RADIUS, pg.COLOURS, split.points, split.labels, rim, title),
             epoch)
@@ -237,8 +235,7 @@ def main(argv=None):
 
     # 1. Data: the experiment (flags written, else the link's, else the Playground's), its points
     settings = playground_link.settings_from(args.url, vars(args), cli.given(p, argv))
-    data = pg.make_data(settings.data_name, settings.noise, settings.perc_train_data,
-                        settings.seed)
+    data = pg.make_data(settings.data_name, settings.noise, settings.perc_train_data, settings.seed)
     print(settings.describe(len(data.train), len(data.test)))
 
     # 2. Graph
@@ -249,42 +246,44 @@ def main(argv=None):
     # 3. Session: epochs of the Playground's updates; pictures at a few epochs
     frames = figures.frame_steps(args.epochs, args.frames)
     history = {"train": [], "test": []}
-    with Run(playground_flags.record(args, settings), graph, writers=("train", "test"),
-             checkpoints=False) as run:
+    with Run(playground_flags.record(args, settings), graph, writers=("train", "test"), checkpoints=False) as run:
         summaries.text(run.writer("train"), "experiment", settings.markdown(args.epochs))
         train_step = TrainStep(run.session, net.train_op, net.loss, net.points, net.labels)
         train_labels = data.train.labels[:, None]                         # [n, 1]
         for epoch in range(args.epochs + 1):
             if epoch > 0:    # epoch 0 is the untrained network, the Playground's first picture
                 for indices in pg.update_batches(len(data.train), settings.batch_size, epoch):
-                    train_step(Batch(0, epoch, data.train.points[indices],
-                                     train_labels[indices], False))
+                    train_step(Batch(0, epoch, data.train.points[indices], train_labels[indices], False))
             scores = score(run, net, data, epoch, settings.learning_rate)
             for name in history:
                 history[name].append(scores[name])
             if epoch in frames:
                 draw(run, net, data, epoch, scores, settings.features)
-                print(f"epoch {epoch:>5}  " + "  ".join(
-                    f"{metric} train {scores['train'][metric]:.4f} "
-                    f"test {scores['test'][metric]:.4f}" for metric in scores["test"]),
-                    flush=True)
+                print(_("epoch {epoch}").format(epoch=f"{epoch:>5}"), "", "  ".join(
+                    _("{metric} train {train} test {test}").format(metric=_(metric), **{
+                        split: number(scores[split][metric], ".4f") for split in scores})
+                    for metric in scores["test"]), flush=True)
         steps = run.step
         dead = [int((m == 0).sum()) for m in run.session.run(net.alive)]
 
     final = {name: history[name][-1] for name in history}
-    print(f"\nAfter {args.epochs} epochs ({steps:,} updates of the weights): test loss "
-          f"{final['test']['loss']:.4f} (train {final['train']['loss']:.4f})" + (
-              f", test accuracy {final['test']['accuracy']:.3f} "
-              f"(train {final['train']['accuracy']:.3f})" if net.accuracy is not None else ""))
+    line = _("After {epochs} epochs ({steps} updates of the weights): test loss {test_loss} "
+             "(train {train_loss})")
+    if net.accuracy is not None:
+        line += _(", test accuracy {test_accuracy} (train {train_accuracy})")
+    print("\n" + line.format(epochs=args.epochs, steps=number(steps, ","), **{
+        f"{split}_{metric}": number(value, ".4f" if metric == "loss" else ".3f")
+        for split in final for metric, value in final[split].items()}))
     if dead:
         total = sum(m.shape.num_elements() for m in net.alive)
-        print(f"L1 set {sum(dead)} of {total} weights to 0 for good (dead links).")
-    print(f"The same settings in the Playground: {settings.link()}")
+        print(_("L1 set {dead} of {total} weights to 0 for good (dead links).").format(
+            dead=sum(dead), total=total))
+    print(_("The same settings in the Playground: {link}").format(link=settings.link()))
 
     # 4. TensorBoard
     if len(frames) > 10:
-        print(f"TensorBoard shows 10 heatmaps per tag unless started with "
-              f"--samples_per_plugin images={len(frames)}")
+        print(_("TensorBoard shows 10 heatmaps per tag unless started with --samples_per_plugin "
+                "images={frames}").format(frames=len(frames)))
     board.show(args, run.dir)
     return {"train_loss": final["train"]["loss"], "test_loss": final["test"]["loss"],
             "train_accuracy": final["train"].get("accuracy"),

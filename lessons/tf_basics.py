@@ -35,6 +35,7 @@ import numpy as np
 
 from tfgraph import new_graph, tf
 from tfgraph.support import Run, board, cli
+from tfgraph.support.i18n import _, ngettext
 
 LESSON = "tf_basics"
 A = 3                     # a plain int32 constant: a rank-0 tensor
@@ -85,17 +86,24 @@ def op_table(graph):
     groups = {}
     for op in graph.get_operations():
         groups.setdefault("/".join(op.name.split("/")[:2]), []).append(op)
-    print(f"  {'node':<23} {'type':<15} {'output shape':<13} helper ops inside")
+    heads = [_("node"), _("type"), _("output shape")]
+    widths = [max(w, len(h)) for w, h in zip((23, 15, 13), heads)]     # a heading may be wider
+    print(table_row(heads, widths), _("helper ops inside"))
     for name, ops in groups.items():
         op = next((o for o in ops if o.name == name or len(ops) == 1), None)
         if op is None:  # a name scope holding helpers only, e.g. feed/values
-            print(f"  {name:<23} {'(name scope)':<15} {'-':<13} {len(ops)} ops")
+            print(table_row([name, _("(name scope)"), "-"], widths), f"{len(ops)} ops")
             continue
         shape = op.outputs[0].shape.as_list() if op.outputs else "-"
         if op.type == "VarHandleOp":  # its output is a handle; the value has this shape
             shape = f"{tf.TensorShape(op.get_attr('shape')).as_list()} var"
         helpers = f"+{len(ops) - 1}" if len(ops) > 1 else ""
-        print(f"  {op.name:<23} {op.type:<15} {str(shape):<13} {helpers}")
+        print(table_row([op.name, op.type, shape], widths), helpers)
+
+
+def table_row(cells, widths):
+    """One line of a table: two spaces, then each cell left-aligned in its column."""
+    return "  " + " ".join(f"{str(cell):<{width}}" for cell, width in zip(cells, widths))
 
 
 def indent(array):
@@ -127,7 +135,7 @@ def main(argv=None):
     four_rows = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]], np.float32)  # [4, 3]
 
     # 2. Graph ("Grafos"): build, don't run
-    print("== Grafos: every node is an operation; building the graph runs nothing ==")
+    print(_("== Grafos: every node is an operation; building the graph runs nothing =="))
     graph = new_graph(args.seed)
     with graph.as_default():
         net = build_graph()
@@ -137,19 +145,19 @@ def main(argv=None):
     with tf.compat.v1.Session(graph=graph) as sess:
         try:
             sess.run(net.y, {net.x: one_row})
-            uninitialized = "(no error)"
+            uninitialized = _("(no error)")
         except tf.errors.FailedPreconditionError as e:
             uninitialized = error_line(e)
-    print(f"{len(ops)} ops in all. +N: helper ops folded into that node, as TensorBoard draws "
-          f"them\n(w's initializer, assign and reads; constant arguments).\n"
-          f"None has run yet: fetching y before w's initializer has run fails with")
+    print(_("{n} ops in all. +N: helper ops folded into that node, as TensorBoard draws them\n"
+            "(w's initializer, assign and reads; constant arguments).\nNone has run yet: "
+            "fetching y before w's initializer has run fails with").format(n=len(ops)))
     print(wrap(f"FailedPreconditionError: {uninitialized}"))
 
     # 3. Session ("Seções"): Run opens the session, runs the initializer, finalizes the graph
-    print("\n== Seções: the session connects Python (the client) to the C++ runtime ==")
+    print("\n" + _("== Seções: the session connects Python (the client) to the C++ runtime =="))
     with Run(args, graph, checkpoints=False) as run:  # nothing trained, nothing to save
         sess, writer = run.session, run.writer()
-        print("Run(args, graph) opened a session, ran w's initializer, finalized the graph.")
+        print(_("Run(args, graph) opened a session, ran w's initializer, finalized the graph."))
         w, b = sess.run([net.w, net.b])             # two fetches, no feed: nothing needs x
         print(f"sess.run([w, b]) -> w [3, 2] =\n{indent(w)}\n  b [2] = {b}")
         ys = {}
@@ -159,16 +167,17 @@ def main(argv=None):
                                          {net.x: rows})
             writer.add_summary(summary, step)
             ys[len(rows)] = y
-            print(f"sess.run([y, tf.shape(x), summaries], feed_dict={{x: {len(rows)} row"
-                  f"{'s' * (len(rows) > 1)}}})\n  -> tf.shape(x) = {shape.tolist()}, "
-                  f"y [{len(rows)}, 2] =\n{indent(y)}")
-        print("  Same graph, same placeholder [None, 3]. Row i of the identity gives row i "
-              "of w, plus b;\n  the row of ones gives the sum of w's rows, plus b.")
+            print(ngettext("sess.run([y, tf.shape(x), summaries], feed_dict={{x: {n} row}})",
+                           "sess.run([y, tf.shape(x), summaries], feed_dict={{x: {n} rows}})",
+                           len(rows)).format(n=len(rows)) + f"\n  -> tf.shape(x) = "
+                  f"{shape.tolist()}, y [{len(rows)}, 2] =\n{indent(y)}")
+        print(_("  Same graph, same placeholder [None, 3]. Row i of the identity gives row i of w, "
+                "plus b;\n  the row of ones gives the sum of w's rows, plus b."))
         try:
             sess.run(net.y)                          # forgot the feed
         except tf.errors.InvalidArgumentError as e:
-            print(f"sess.run(y) with no feed fails with\n"
-                  f"{wrap(f'InvalidArgumentError: {error_line(e)}')}")
+            print(_("sess.run(y) with no feed fails with"))
+            print(wrap(f"InvalidArgumentError: {error_line(e)}"))
 
         # The classic mistake: an op created inside the loop is a new node on every pass.
         scratch = tf.Graph()                         # a throwaway graph: ours is finalized
@@ -176,43 +185,45 @@ def main(argv=None):
             one, two = tf.constant(1.0), tf.constant(2.0)
         op_counts = [len(scratch.get_operations())]
         with tf.compat.v1.Session(graph=scratch) as scratch_sess:
-            for _ in range(LOOP_PASSES):
+            for _pass in range(LOOP_PASSES):
                 with scratch.as_default():
                     scratch_sess.run(tf.add(one, two))   # the mistake: build inside the loop
                 op_counts.append(len(scratch.get_operations()))
-        print(f"\nMistake: sess.run(tf.add(one, two)) inside a loop, in a scratch graph.\n"
-              f"  Ops in the graph: {' -> '.join(map(str, op_counts))} (a new Add node every "
-              f"pass, forever).\n  Fix: build tf.add once, before the loop; run it many times.")
+        print("\n" + _("Mistake: sess.run(tf.add(one, two)) inside a loop, in a scratch graph.\n"
+                       "  Ops in the graph: {counts} (a new Add node every pass, forever).\n"
+                       "  Fix: build tf.add once, before the loop; run it many times.").format(
+                          counts=" -> ".join(map(str, op_counts))))
         try:
             with graph.as_default():
                 sess.run(tf.add(net.a, net.a))       # the same mistake in the lesson's graph
-            finalize_error = "(no error)"
+            finalize_error = _("(no error)")
         except RuntimeError as e:
             finalize_error = str(e)
-        print(f"The same line in our finalized graph fails at once:\n"
-              f"  RuntimeError: {finalize_error}")
+        print(_("The same line in our finalized graph fails at once:"))
+        print(f"  RuntimeError: {finalize_error}")
 
         # "Tensor": the static shape is known while building, the dynamic one when running.
-        print("\n== Tensor: primitive values in an n-dimensional array ==")
+        print("\n" + _("== Tensor: primitive values in an n-dimensional array =="))
         static_shape = net.x.shape.as_list()
         dynamic_shape = sess.run(net.batch_shape, {net.x: four_rows}).tolist()
-        print(f"x: static shape  x.shape = {static_shape}  (known while building; None: any "
-              f"number of rows)\n   dynamic shape tf.shape(x) = {dynamic_shape}  (known when "
-              f"run, here with the batch of 4)")
+        print(_("x: static shape  x.shape = {static}  (known while building; None: any number "
+                "of rows)\n   dynamic shape tf.shape(x) = {dynamic}  (known when run, here with "
+                "the batch of 4)").format(static=static_shape, dynamic=dynamic_shape))
         tensors = [net.a, net.b, net.words, net.y, net.positive]
         values = sess.run(tensors, {net.x: four_rows})
-        print(f"  {'tensor':<19} {'dtype':<8} rank {'static shape':<13} "
-              f"fetched as: type, dtype, shape")
+        heads = [_("tensor"), "dtype", _("rank"), _("static shape")]
+        widths = [max(w, len(h)) for w, h in zip((19, 8, 4, 13), heads)]
+        print(table_row(heads, widths), _("fetched as: type, dtype, shape"))
         fetched = {}
         for t, v in zip(tensors, values):
             kind = f"{type(v).__module__}.{type(v).__name__:<8} {v.dtype!s:<8} {v.shape}"
             fetched[t.name] = {"dtype": t.dtype.name, "rank": t.shape.rank,
                                "type": type(v).__name__, "shape": list(v.shape)}
-            print(f"  {t.name:<19} {t.dtype.name:<8} {t.shape.rank:<4} "
-                  f"{str(t.shape.as_list()):<13} {kind}")
-        print(f"  A rank-0 tensor comes back as a numpy scalar, the others as numpy arrays;\n"
-              f"  strings as UTF-8 bytes: {values[2][1]!r}.decode() == "
-              f"{values[2][1].decode()!r}")
+            print(table_row([t.name, t.dtype.name, t.shape.rank, t.shape.as_list()], widths),
+                  kind)
+        print(_("  A rank-0 tensor comes back as a numpy scalar, the others as numpy arrays;\n"
+                "  strings as UTF-8 bytes: {raw}.decode() == {text}").format(
+                    raw=repr(values[2][1]), text=repr(values[2][1].decode())))
 
     # 4. TensorBoard
     board.show(args, run.dir)

@@ -83,8 +83,9 @@ def scan(path):
                 problems.append(f"{where}: ngettext() of a computed text")
             else:
                 messages.append(Message(one, where, plural=many))
-        elif args and (name == "parser" or (name == "text" and isinstance(node.func, ast.Attribute)
-                                              and _name(node.func.value) == "i18n")):
+        elif args and (name == "parser" or (
+                name == "text" and isinstance(node.func, ast.Attribute)
+                and _name(node.func.value) == "i18n")):
             for arg in args:
                 if isinstance(arg, ast.Name) and arg.id == "__doc__":
                     messages += _doc_messages(ast.get_docstring(tree, clean=False) or "", where)
@@ -130,7 +131,7 @@ def write_pot(messages, out):
     import polib
     pot = polib.POFile()
     pot.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "pt_BR",
-                    "Plural-Forms": "nplurals=2; plural=(n > 1);"}
+                    "Plural-Forms": "nplurals=2; plural=(n != 1);"}
     for m in messages:
         entry = polib.POEntry(msgid=m.msgid, msgstr="", occurrences=[tuple(m.where.split(":"))])
         if m.plural:

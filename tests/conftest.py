@@ -362,15 +362,24 @@ _CODE_LINE = ("python -m", "tensorboard --logdir", "tensorboard ", "$ ", "    py
 
 def english_left(output):
     """The lines of a --lang pt output that still hold English words (see ENGLISH_ONLY):
-    commands, paths, `code`, flags, tags and TensorFlow's own log lines are left out."""
+    commands, paths, `code`, calls and dotted names, flags, tags, TensorFlow's own log lines
+    and the exceptions a lesson shows on purpose (`InvalidArgumentError: You must feed...`,
+    with the lines wrapped below it) are left out."""
     import re
-    left = []
+    left, quoted_indent = [], None
     for line in output.splitlines():
         stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if quoted_indent is not None and stripped and indent > quoted_indent:
+            continue                                # an exception's text, wrapped
+        quoted_indent = None
+        if re.match(r"^[A-Z]\w*(Error|Exception): ", stripped):
+            quoted_indent = indent                  # TensorFlow's or Python's own words
+            continue
         if not stripped or stripped.startswith(_CODE_LINE) or re.match(
                 r"^(WARNING: All log messages|[IWEF]\d{4} |\S+\.cc:\d+\])", stripped):
             continue
-        prose = re.sub(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\S*[/_=\\<>]\S*|--?[a-z][\w-]*"
+        prose = re.sub(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\S*(?:[/_=\\<>()]|\.\w)\S*|--?[a-z][\w-]*"
                        r"|\b[A-Z][A-Z0-9]+\b", " ", line)      # code, flags, METAVARS
         words = {w.lower() for w in re.findall(r"[^\W\d_]+", prose)}     # "até" is not "at"
         if words & ENGLISH_ONLY:

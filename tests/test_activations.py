@@ -241,3 +241,14 @@ def test_the_race_on_real_digits(tmp_path, shared_mnist_dir, events, capsys):
     flat = events(f"{result['run_dir']}/dense_step/train").Histograms("hidden_layer_weights")
     assert len({(h.histogram_value.min, h.histogram_value.max, h.histogram_value.sum)
                 for h in flat}) == 1                            # the same weights at every step
+
+
+def test_the_neuron_in_portuguese_separates_numbers_with_semicolons(lesson_main, tmp_path):
+    # The decimal mark is a comma in Portuguese: a list of numbers takes "; " between them.
+    shown = lesson_main("activations", "--lang", "pt", "--logdir", str(tmp_path), "--compare")
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert "   Pesos               w = 0,8; -0,4; 0,3" in lines
+    assert "   entradas            x = 1; 0,5; -1" in lines
+    assert "   soma ponderada  w·x + b = 0,5" in lines
+    assert "   F(x)   em x =       -2       -1       0       1       2" in lines

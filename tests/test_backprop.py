@@ -95,3 +95,15 @@ def test_the_seed_draws_the_initial_weights_as_the_help_says(tmp_path, capsys):
     with pytest.raises(SystemExit):
         backprop.main(["--help"])
     assert "seed of the random initial weights" in " ".join(capsys.readouterr().out.split())
+
+
+def test_the_four_steps_report_in_portuguese(lesson_main, tmp_path):
+    import re
+    shown = lesson_main("backprop", "--lang", "pt", "--logdir", str(tmp_path), "--epochs", "50")
+    assert shown.returncode == 0, shown.stderr
+    out = shown.stdout
+    assert re.search(r"^época     1  erro total 0,\d{5}  \|à mão - tf\.gradients\| <= \d,\de-\d\d$",
+                     out, re.M), out
+    assert "\n x1  x2   Y   saída\n" in out
+    assert re.search(r"^  1   0   1   0,\d{3}  ok$", out, re.M), out
+    assert re.search(r"^Chovendo, Rico!: saída 0,\d{3} -> indeciso: ", out, re.M), out

@@ -271,3 +271,16 @@ def test_nearest_neighbour_and_k_means_on_real_digits(tmp_path, shared_mnist_dir
     assert acc.Scalars("purity")[-1].value == pytest.approx(km["purity"])
     assert [e.step for e in acc.Scalars("purity")] == list(range(km["iterations"] + 1))
     assert [e.step for e in acc.Images("centroids")] == [0, km["iterations"]]
+
+
+def test_linear_regression_in_portuguese(lesson_main, tmp_path):
+    shown = lesson_main("ml101", "--lang", "pt", "--logdir", str(tmp_path), "--models",
+                        "linear_regression", "--epochs", "30")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("1. Regressão linear (supervisionada): ")
+    assert "   gradiente descendente (30 passos)  " in shown.stdout
+    diverged = lesson_main("ml101", "--lang", "pt", "--logdir", str(tmp_path), "--models",
+                           "linear_regression", "--learning-rate", "1")
+    assert diverged.returncode == 2 and diverged.stdout == ""
+    assert ("python -m lessons.ml101: erro: o gradiente descendente divergiu no passo 10 (perda "
+            "inf): tente uma --learning-rate menor que 1\n") in diverged.stderr

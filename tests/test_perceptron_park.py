@@ -118,3 +118,18 @@ def test_the_seed_changes_nothing_as_the_help_says(tmp_path):
     for result in runs:
         result.pop("run_dir")
     assert runs[0] == runs[1]
+
+
+def test_the_slides_table_in_portuguese_keeps_its_columns(lesson_main, tmp_path):
+    # "passo" is wider than "step": the step column widens with its heading, the rest stay put.
+    shown = lesson_main("perceptron_park", "--lang", "pt", "--logdir", str(tmp_path),
+                        "--learning-rate", "0.5")
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0] == "passo  x1  x2  Y   saída   erro     w1     w2"
+    assert lines[4] == "    4  -1   0  0       1      1    0,5      0"      # 0,5: the decimal comma
+    assert "-- época 1: 2 erros" in lines
+    assert "Aprendeu em 2 épocas (12 passos): w = (0,5; 0,5), b = 0" in lines
+    assert "A decisão para cada dia (x2 nas linhas, x1 nas colunas):" in lines
+    assert "Rico!           vamos!    vamos!    vamos!" in lines          # the slides' words stay
+    assert "Chovendo, Rico! (x1=-1, x2=1): saída 1 -> vamos!" in lines

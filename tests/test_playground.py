@@ -576,3 +576,16 @@ def test_the_default_experiment_is_learnt(tmp_path):
     result = playground.main(["--logdir", str(tmp_path)])
     assert result["epochs"] == 300 and len(result["frames"]) == 10
     assert result["test_accuracy"] >= 0.98 and result["test_loss"] < 0.02
+
+
+def test_the_epochs_in_portuguese(lesson_main, tmp_path):
+    import re
+    shown = lesson_main("playground", "--lang", "pt", "--logdir", str(tmp_path), "--epochs", "2",
+                        "--frames", "2")
+    assert shown.returncode == 0, shown.stderr
+    out = shown.stdout
+    assert re.search(r"^época     0  perda treino 0,\d{4} teste 0,\d{4}  acurácia treino 0,\d{4} "
+                     r"teste 0,\d{4}$", out, re.M), out
+    assert re.search(r"^Depois de 2 épocas \(50 atualizações dos pesos\): perda no teste 0,\d{4} "
+                     r"\(treino 0,\d{4}\), acurácia no teste 0,\d{3} \(treino 0,\d{3}\)$", out, re.M), out
+    assert "As mesmas configurações no Playground: https://playground.tensorflow.org/#" in out

@@ -63,7 +63,7 @@ def test_english_is_the_code_itself_and_portuguese_comes_from_the_catalog():
         == "comum a todas as lições\n\nnot in the catalog"
 
 
-def test_plurals_follow_portuguese_rules(tmp_path):
+def test_plurals_follow_brazilian_usage(tmp_path):
     (tmp_path / "t.po").write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
         'msgid "{n} step"\nmsgid_plural "{n} steps"\nmsgstr[0] "{n} passo"\n'
@@ -74,7 +74,7 @@ def test_plurals_follow_portuguese_rules(tmp_path):
     try:
         i18n._catalog, i18n._language = found, "pt"
         assert [i18n.ngettext("{n} step", "{n} steps", n) for n in (0, 1, 2)] \
-            == ["{n} passo", "{n} passo", "{n} passos"]
+            == ["{n} passos", "{n} passo", "{n} passos"]      # "0 passos", as Brazilians say
     finally:
         i18n._catalog, i18n._language = saved
 
@@ -175,3 +175,11 @@ def test_english_left_finds_an_english_sentence_and_spares_code():
     assert english_left("    python -m lessons.ml101 --learning-rate 0.5\n"
                         "Abra `relu_layer/weights` e logs/ml101/run\n"
                         "tensorboard --logdir /x/logs/the_run") == []
+
+
+def test_every_catalog_says_the_plural_rule_ngettext_follows():
+    import polib
+    for path in sorted(catalog.CATALOGS.glob("*.po")):
+        header = polib.pofile(str(path)).metadata
+        assert header.get("Plural-Forms") == "nplurals=2; plural=(n != 1);", path.name
+        assert header.get("Language") == "pt_BR", path.name

@@ -122,3 +122,20 @@ def test_help_exits_0_with_only_the_shared_flags(lesson_main):
 def test_a_bad_flag_through_the_real_command():
     # tf_basics trains nothing: no --epochs. (The other lessons' bad flags: test_support_cli.)
     assert_one_line_error(lesson_process("tf_basics", "--epochs", "3"), "unrecognized")
+
+
+def test_the_tables_in_portuguese_widen_for_their_headings(lesson_main, tmp_path):
+    shown = lesson_main("tf_basics", "--lang", "pt", "--logdir", str(tmp_path))
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    head = next(line for line in lines if line.startswith("  nó "))
+    row = next(line for line in lines if line.startswith("  layer/w "))
+    assert head.index("forma da saída") == row.index("[3, 2] var")       # a heading wider than 13
+    assert head.index("ops auxiliares dentro") == row.index("+9")
+    head = next(line for line in lines if line.startswith("  tensor "))
+    row = next(line for line in lines if line.startswith("  layer/y:0 "))
+    assert head.index("posto") == row.index(" 2 ") + 1                      # wider than "rank"
+    assert head.index("forma estática") == row.index("[None, 2]")
+    assert head.index("buscado como") == row.index("numpy.ndarray")
+    assert "sess.run([y, tf.shape(x), summaries], feed_dict={x: 1 linha})" in lines
+    assert "sess.run([y, tf.shape(x), summaries], feed_dict={x: 4 linhas})" in lines

@@ -46,8 +46,8 @@ def _checked(convert, noun, ok, rule):
             raise argparse.ArgumentTypeError(_("expected {noun}, got {text!r}").format(
                 noun=_(noun), text=text)) from None
         if not ok(value):
-            raise argparse.ArgumentTypeError(_("{rule}, got {text}").format(rule=_(rule),
-                                                                             text=text))
+            raise argparse.ArgumentTypeError(
+                _("{rule}, got {text}").format(rule=_(rule), text=text))
         return value
     return parse
 
@@ -111,8 +111,9 @@ class OneLineParser(argparse.ArgumentParser):
         return ""
 
 
-SEED_HELP = N_("seed of the lesson's random numbers (initial weights, order of the training "
-                "examples): same seed, same numbers")
+SEED_HELP = N_(
+    "seed of the lesson's random numbers (initial weights, order of the training examples): "
+    "same seed, same numbers")
 LEARNING_RATE_HELP = N_("step size of gradient descent")
 EPOCHS_HELP = N_("passes over the training data")
 WITH_DEFAULT = N_("{help} (default: %(default)s)")

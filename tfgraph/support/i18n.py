@@ -58,7 +58,7 @@ def ngettext(singular, plural, n):
     if _language != "en":
         forms = _catalog.get(singular)
         if isinstance(forms, tuple) and all(forms):
-            return forms[0 if n <= 1 else 1]        # pt_BR: plural=(n > 1)
+            return forms[0 if n == 1 else 1]        # "0 erros", as Brazilians say it: plural=(n != 1)
     return singular if n == 1 else plural
 
 

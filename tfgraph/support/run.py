@@ -123,8 +123,8 @@ class Run:
         except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError) as e:
             first = str(e.message).strip().splitlines()[0]
             raise UserError(_("checkpoint {checkpoint} does not fit this lesson's graph (were "
-                              "its flags different?): {error}").format(checkpoint=ckpt,
-                                                                      error=first)) from None
+                              "its flags different?): {error}").format(
+                checkpoint=ckpt, error=first)) from None
         print(_("Resuming {run} from {checkpoint} (step {step})").format(
             run=self.dir.name, checkpoint=Path(ckpt).name, step=self.step))
 
