@@ -64,6 +64,19 @@ def pytest_addoption(parser):
                      help="also run the slow tests (lessons on real digits, live TensorBoard)")
 
 
+def pytest_xdist_auto_num_workers(config):
+    """Workers for `-n auto` (setup.cfg's addopts): one per core for the quick suite, the loop
+    a learner runs after every change; none for a run of chosen files or a -k/-m selection,
+    where starting workers (each imports TensorFlow) costs more than it saves, and none for
+    `--all`, whose real clusters, Ctrl-C and live TensorBoard are timed against the machine
+    they run on: side by side on 2 cores they starve each other."""
+    chosen = config.args_source != pytest.Config.ArgsSource.TESTPATHS
+    if chosen or config.option.keyword or config.option.markexpr or config.getoption("--all"):
+        return 0
+    cores = os.cpu_count() or 1
+    return cores if cores > 1 else 0
+
+
 def pytest_collection_modifyitems(config, items):
     if config.getoption("--all") or config.getoption("-m"):
         return

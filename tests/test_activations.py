@@ -243,6 +243,7 @@ def test_the_race_on_real_digits(tmp_path, shared_mnist_dir, events, capsys):
                 for h in flat}) == 1                            # the same weights at every step
 
 
+@pytest.mark.slow     # a whole lesson run, as in tests/test_portuguese.py
 def test_the_neuron_in_portuguese_separates_numbers_with_semicolons(lesson_main, tmp_path):
     # The decimal mark is a comma in Portuguese: a list of numbers takes "; " between them.
     shown = lesson_main("activations", "--lang", "pt", "--logdir", str(tmp_path), "--compare")

@@ -6,6 +6,7 @@ with the hint that names it. The checks compare with independent references (num
 tf.gradients), so a check that cannot fail would show here as a mistake that passes.
 """
 
+import re
 import subprocess
 
 import pytest
@@ -154,6 +155,18 @@ def test_the_command_one_line_errors_and_exit_codes(tmp_path, capfd):
     assert command("start", "cross_entropy", "--dir", str(tmp_path)).returncode == 0
 
 
+def test_the_real_command_starts_and_lists_an_exercise(tmp_path):
+    # The real program, started and ended; `check` itself runs in this process above (a new
+    # Python checking costs 7 s of TensorFlow's import: that real run is in the slow suite).
+    assert lesson_process("exercises", "start", "cross_entropy", "--dir",
+                          str(tmp_path)).returncode == 0
+    proc = lesson_process("exercises", "list", "--dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"cross_entropy +lesson +7 mnist_softmax +not checked", proc.stdout), \
+        proc.stdout
+
+
+@pytest.mark.slow
 def test_the_real_command_checks_a_started_stub(tmp_path):
     assert lesson_process("exercises", "start", "cross_entropy", "--dir",
                           str(tmp_path)).returncode == 0

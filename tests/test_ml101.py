@@ -273,6 +273,7 @@ def test_nearest_neighbour_and_k_means_on_real_digits(tmp_path, shared_mnist_dir
     assert [e.step for e in acc.Images("centroids")] == [0, km["iterations"]]
 
 
+@pytest.mark.slow     # a whole lesson run, as in tests/test_portuguese.py
 def test_linear_regression_in_portuguese(lesson_main, tmp_path):
     shown = lesson_main("ml101", "--lang", "pt", "--logdir", str(tmp_path), "--models",
                         "linear_regression", "--epochs", "30")

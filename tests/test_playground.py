@@ -578,6 +578,7 @@ def test_the_default_experiment_is_learnt(tmp_path):
     assert result["test_accuracy"] >= 0.98 and result["test_loss"] < 0.02
 
 
+@pytest.mark.slow     # a whole lesson run, as in tests/test_portuguese.py
 def test_the_epochs_in_portuguese(lesson_main, tmp_path):
     import re
     shown = lesson_main("playground", "--lang", "pt", "--logdir", str(tmp_path), "--epochs", "2",
