@@ -108,6 +108,25 @@ def _no_tfgraph_environment(monkeypatch):
     i18n.use("en")
 
 
+@pytest.fixture(autouse=True)
+def _ctrl_c_as_python_has_it(request):
+    """Every test starts with Python's own Ctrl-C (KeyboardInterrupt in the main thread): the
+    Ctrl-C tests press it for real, and a handler some earlier code left behind in this
+    process would swallow their press and hang them. One left behind is named as a warning."""
+    import signal
+    import threading
+    import warnings
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    left = signal.getsignal(signal.SIGINT)
+    if left is not signal.default_int_handler:
+        warnings.warn(f"{request.node.nodeid} left a SIGINT handler behind: {left!r}")
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 # -- a lesson run as a learner runs it --------------------------------------------------------
 
 def lesson_process(lesson, *flags, env=None, timeout=300, **kwargs):
