@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("tfgraph", "lessons")
 CATALOGS = ROOT / "tfgraph" / "locale" / "pt_BR" / "LC_MESSAGES"
+GLOSSARY = ROOT / "docs" / "glossary.md"
 # argparse's own words: marked in Python's argparse, not here.
 FOREIGN = ("argparse.po",)
 
@@ -94,6 +95,21 @@ def scan(path):
                 elif name == "text" and _string(arg) is not None:
                     messages += [Message(p, where) for p in paragraphs(arg.value)]
     return messages, problems
+
+
+def glossary_avoided():
+    """(word to avoid, the glossary's term) from docs/glossary.md's "não use" column."""
+    import re
+    avoided = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[2] and not set(cells[2]) <= set("-") \
+                and cells[2] != "não use":
+            for word in cells[2].split(","):
+                word = re.sub(r"\(.*?\)", "", word).strip()
+                if word:
+                    avoided.append((word, cells[1]))
+    return avoided
 
 
 def code_messages():

@@ -5,11 +5,11 @@ same commands, and each README links the other at its top."""
 import re
 from collections import Counter
 
+import catalog
 from conftest import REPO_ROOT as ROOT
 
 EN = ROOT / "README.md"
 PT = ROOT / "README.pt-BR.md"
-GLOSSARY = ROOT / "docs" / "glossary.md"
 EN_LINK = "Em português: [README.pt-BR.md](README.pt-BR.md)"
 PT_LINK = "In English: [README.md](README.md)"
 
@@ -167,21 +167,8 @@ def test_where_the_lessons_are_run_both_readmes_say_how_to_have_them_in_portugue
             assert code in lessons["inline"], (lessons["title"], code)
 
 
-def _avoided():
-    """(word to avoid, the glossary's term) from the glossary's third column."""
-    avoided = []
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and cells[2] and not set(cells[2]) <= set("-") and cells[2] != "não use":
-            for word in cells[2].split(","):
-                word = re.sub(r"\(.*?\)", "", word).strip()
-                if word:
-                    avoided.append((word, cells[1]))
-    return avoided
-
-
 def test_the_portuguese_readme_uses_the_glossarys_terms():
-    avoided = _avoided()
+    avoided = catalog.glossary_avoided()
     assert ("taxa de aprendizagem", "taxa de aprendizado") in avoided
     prose = "\n".join(s["prose"] for s in readmes()[1])
     found = [f"{word!r} (glossary: {term})" for word, term in avoided

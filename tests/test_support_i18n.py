@@ -11,7 +11,7 @@ import catalog
 from tfgraph.support import i18n
 from tfgraph.support.errors import UserError
 
-GLOSSARY = catalog.ROOT / "docs" / "glossary.md"
+GLOSSARY = catalog.GLOSSARY
 
 
 @pytest.mark.parametrize("argv, env, expected", [
@@ -124,23 +124,8 @@ def test_no_catalog_entry_is_left_from_a_message_the_code_no_longer_has():
     assert not stale, "\n".join(stale)
 
 
-def _avoided():
-    """(word to avoid, the glossary's term) from the glossary's third column."""
-    avoided = []
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and cells[2] and not set(cells[2]) <= set("-"):
-            if cells[2] == "não use":
-                continue
-            for word in cells[2].split(","):
-                word = re.sub(r"\(.*?\)", "", word).strip()
-                if word:
-                    avoided.append((word, cells[1]))
-    return avoided
-
-
 def test_the_catalogs_use_the_glossarys_terms():
-    avoided = _avoided()
+    avoided = catalog.glossary_avoided()
     assert ("taxa de aprendizagem", "taxa de aprendizado") in avoided
     found = []
     for name, entry in catalog.catalog_entries():
