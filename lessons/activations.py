@@ -70,7 +70,7 @@ from tfgraph.support import Run, board, cli, neuron_flags, report
 from tfgraph.data.mnist import load_mnist
 from tfgraph.train import fit, steps_per_epoch
 from tfgraph.support.errors import UserError
-from tfgraph.support.i18n import N_, _, number
+from tfgraph.support.i18n import N_, _, ngettext, number
 from tfgraph.support.runs import new_run_dir
 
 LESSON = "activations"
@@ -158,7 +158,8 @@ def train_dense(args, data, folder, name):
         # every run, so TensorBoard lines the seven hidden layers up side by side.
         summary = tf.compat.v1.summary.merge([*net.scalars, tf.compat.v1.summary.histogram(
             "hidden_layer_weights", net.hidden.weights)])
-    print("\n" + _("== {name}: {hidden} {name} neurons, {epochs} epochs ==").format(
+    print("\n" + ngettext("== {name}: {hidden} {name} neurons, {epochs} epoch ==",
+                          "== {name}: {hidden} {name} neurons, {epochs} epochs ==", args.epochs).format(
         name=name, hidden=args.hidden, epochs=args.epochs))
     started = time.perf_counter()
     with Run(args, graph, writers=("train", "test"), checkpoints=False, folder=folder) as run:

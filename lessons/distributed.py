@@ -60,7 +60,7 @@ from lessons import mnist_dense
 from tfgraph import new_graph, tf
 from tfgraph.data.mnist import Split, load_mnist
 from tfgraph.support import Run, board, cli, cluster, replicas, report
-from tfgraph.support.i18n import _, number
+from tfgraph.support.i18n import _, ngettext, number
 from tfgraph.support.watch import Progress
 from tfgraph.train import steps_per_epoch, training_batches
 
@@ -217,7 +217,8 @@ def lead(server, spec, graph, rep, data, shard, args, target):
                            rep.book, [*chief.gone, 0])
 
     test = scores["test"]
-    print("\n" + _("{accuracy}, after global step {step} ({mode}, {workers} workers)").format(
+    print("\n" + ngettext("{accuracy}, after global step {step} ({mode}, {workers} worker)",
+                          "{accuracy}, after global step {step} ({mode}, {workers} workers)", workers).format(
         accuracy=report.test_accuracy(test, len(data.test)), step=number(global_step, ","),
         mode=sgd_mode(args), workers=workers))
     print(report.table(chief.rows(steps, speeds, global_step), formats=("", ","),

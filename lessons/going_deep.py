@@ -17,7 +17,7 @@ many layers, which can abstract a lot but need much data and computing power. Tw
    image, because every 3x3 filter is applied at every position of the image: that is
    what "deep" costs (an epoch takes about 5 times as long). It reaches 0.994 test
    accuracy on full MNIST where mnist_dense reaches 0.979 (60 wrong digits instead of
-   213), in about 3 minutes of training on 2 cores.
+   213), in 3 to 9 minutes of training on 2 cores (the README times two machines).
 
 Run it:
     python -m lessons.going_deep                        # full MNIST: about 99.4% correct
@@ -60,7 +60,7 @@ from tfgraph import counts, figures, layers, losses, new_graph, optimizers, summ
 from tfgraph.data.digits import ALL_DIGITS, only_digits, parse_digits
 from tfgraph.data.mnist import load_mnist
 from tfgraph.support import Run, board, cli, flag_types, report
-from tfgraph.support.i18n import N_, _, number
+from tfgraph.support.i18n import N_, _, ngettext, number
 from tfgraph.train import fit, steps_per_epoch
 
 LESSON = "going_deep"
@@ -194,8 +194,7 @@ def build_graph(learning_rate=LEARNING_RATE, decay=DECAY, steps_per_epoch=550,
 
     features, convs, blocks, rows = conv_blocks(images, channels)
     logits, dense, rows_fc = dense_layers(features, classes)
-    table = [counts.layer_row("inputs", _("{0}x{1} grey image").format(height, width), images),
-             *rows, *rows_fc]
+    table = [counts.layer_row("inputs", _("{0}x{1} grey image").format(height, width), images), *rows, *rows_fc]
     probabilities = tf.nn.softmax(logits, name="softmax")
 
     loss = losses.cross_entropy(logits, y)
@@ -255,8 +254,9 @@ def main(argv=None):
     # 3. Session: lesson mnist_softmax's training loop (tfgraph.train.fit), unchanged: it
     #    only needs x, y, train_op, loss, accuracy and summary
     print("\n" + _("Data: {source}").format(source=data.source))
-    print(_("Training {epochs} epochs of {n} digits, batch {batch}, Adam from {rate} shrinking by "
-            "{decay} per epoch:").format(epochs=args.epochs, n=number(len(data.train), ","),
+    print(ngettext("Training {epochs} epoch of {n} digits, batch {batch}, Adam from {rate} shrinking by {decay} per "
+                   "epoch:", "Training {epochs} epochs of {n} digits, batch {batch}, Adam from {rate} shrinking by "
+                   "{decay} per epoch:", args.epochs).format(epochs=args.epochs, n=number(len(data.train), ","),
           batch=args.batch_size, rate=number(args.learning_rate, "g"), decay=number(DECAY)))
     with Run(args, graph, writers=("train", "validation", "test")) as run:
         if not args.resume:          # the VGGNet16 as a run of its own, written once

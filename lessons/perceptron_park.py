@@ -154,12 +154,15 @@ def main(argv=None):
         answer = int(sess.run(net.output, {net.x: day}))
 
     if converged:
-        print("\n" + _("Learned in {epochs} epochs ({steps} steps): w = ({w1}, {w2}), b = {b}").format(
+        print("\n" + ngettext("Learned in {epochs} epoch ({steps} steps): w = ({w1}, {w2}), b = {b}",
+                              "Learned in {epochs} epochs ({steps} steps): w = ({w1}, {w2}), b = {b}",
+                              epochs_run).format(
             epochs=epochs_run, steps=step, w1=number(weights[0], "g"), w2=number(weights[1], "g"),
             b=number(bias, "g")))
     else:
-        print("\n" + _("Still making mistakes after {epochs} epochs: try more --epochs.").format(
-            epochs=epochs_run))
+        print("\n" + ngettext("Still making mistakes after {epochs} epoch: try more --epochs.",
+                              "Still making mistakes after {epochs} epochs: try more --epochs.",
+                              epochs_run).format(epochs=epochs_run))
     print("\n" + _("The decision for every day (x2 down, x1 across):"))
     print(" " * 12 + "".join(f"{park.WEATHER[x1]:>10}" for x1 in (-1, 0, 1)))
     for r, x2 in enumerate((1, 0, -1)):

@@ -65,7 +65,7 @@ from typing import NamedTuple
 from tfgraph import activations, figures, layers, new_graph, optimizers, summaries, tf
 from tfgraph.data import playground as pg, playground_link
 from tfgraph.support import Run, board, cli, playground_flags
-from tfgraph.support.i18n import N_, _, number
+from tfgraph.support.i18n import N_, _, ngettext, number
 from tfgraph.support.watch import Diverged
 from tfgraph.train import Batch, TrainStep
 
@@ -267,8 +267,9 @@ def main(argv=None):
         dead = [int((m == 0).sum()) for m in run.session.run(net.alive)]
 
     final = {name: history[name][-1] for name in history}
-    line = _("After {epochs} epochs ({steps} updates of the weights): test loss {test_loss} "
-             "(train {train_loss})")
+    line = ngettext("After {epochs} epoch ({steps} updates of the weights): test loss {test_loss} (train {train_loss})",
+                    "After {epochs} epochs ({steps} updates of the weights): test loss {test_loss} "
+                    "(train {train_loss})", args.epochs)
     if net.accuracy is not None:
         line += _(", test accuracy {test_accuracy} (train {train_accuracy})")
     print("\n" + line.format(epochs=args.epochs, steps=number(steps, ","), **{
@@ -276,8 +277,7 @@ def main(argv=None):
         for split in final for metric, value in final[split].items()}))
     if dead:
         total = sum(m.shape.num_elements() for m in net.alive)
-        print(_("L1 set {dead} of {total} weights to 0 for good (dead links).").format(
-            dead=sum(dead), total=total))
+        print(_("L1 set {dead} of {total} weights to 0 for good (dead links).").format(dead=sum(dead), total=total))
     print(_("The same settings in the Playground: {link}").format(link=settings.link()))
 
     # 4. TensorBoard

@@ -57,7 +57,7 @@ from tfgraph.data.digits import ALL_DIGITS, digits_text, few_images, only_digits
 from tfgraph.data.mnist import load_mnist
 from tfgraph.support import Run, board, checkpoints, cli
 from tfgraph.support.errors import UserError
-from tfgraph.support.i18n import N_, _, number
+from tfgraph.support.i18n import N_, _, ngettext, number
 from tfgraph.support.runs import find_run, new_run_dir, read_flags
 from tfgraph.support.watch import Diverged
 from tfgraph.train import TrainStep, evaluate, fit, steps_per_epoch, training_batches
@@ -180,14 +180,14 @@ def train_base(args, data, folder):
     """going_deep's network (its graph, Adam and learning-rate schedule) trained on the
     digits 0-4 with lesson mnist_softmax's loop (tfgraph.train.fit), in `folder`."""
     data = only_digits(data, BASE_DIGITS)
-    print(_("The base: going_deep's network trained on the digits 0-4 ({n} images, {epochs} "
-            "epochs):").format(n=number(len(data.train), ","), epochs=args.epochs))
+    print(ngettext("The base: going_deep's network trained on the digits 0-4 ({n} images, {epochs} epoch):",
+                   "The base: going_deep's network trained on the digits 0-4 ({n} images, {epochs} epochs):",
+                   args.epochs).format(n=number(len(data.train), ","), epochs=args.epochs))
     graph = new_graph(args.seed)
     with graph.as_default():
-        net = going_deep.build_graph(
-            learning_rate=args.learning_rate, channels=going_deep.CHANNELS,
-            steps_per_epoch=steps_per_epoch(len(data.train), args.batch_size),
-            image_shape=data.image_shape)
+        net = going_deep.build_graph(learning_rate=args.learning_rate, channels=going_deep.CHANNELS,
+                                     steps_per_epoch=steps_per_epoch(len(data.train), args.batch_size),
+                                     image_shape=data.image_shape)
     # Its flags.json: this lesson's flags, and what the base is (as a going_deep run's says)
     flags = SimpleNamespace(**vars(args), digits=list(BASE_DIGITS), channels=going_deep.CHANNELS)
     with Run(flags, graph, writers=("train", "validation", "test"), folder=folder) as run:

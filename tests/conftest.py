@@ -66,19 +66,29 @@ def pytest_addoption(parser):
 
 def pytest_xdist_auto_num_workers(config):
     """Workers for `-n auto` (setup.cfg's addopts): one per core for the quick suite, the loop
-    a learner runs after every change; none for a run of chosen files or a -k/-m selection,
-    where starting workers (each imports TensorFlow) costs more than it saves, and none for
-    `--all`, whose real clusters, Ctrl-C and live TensorBoard are timed against the machine
-    they run on: side by side on 2 cores they starve each other."""
+    a learner runs after every change, and for `--all`, what CI runs (its longest tests go
+    first, see `minutes`); none for a run of chosen files or a -k/-m selection, where starting
+    workers (each imports TensorFlow) costs more than it saves. A module fixture is set up
+    once on each worker that runs one of its tests (test_tensorboard_live's runs every lesson:
+    about a minute each; xdist's `loadgroup`, which would keep them on one worker, does not
+    group under pytest 9.2: it renames `item._nodeid`, which pytest no longer reads)."""
     chosen = config.args_source != pytest.Config.ArgsSource.TESTPATHS
-    if chosen or config.option.keyword or config.option.markexpr or config.getoption("--all"):
+    if chosen or config.option.keyword or config.option.markexpr:
         return 0
     cores = os.cpu_count() or 1
     return cores if cores > 1 else 0
 
 
+def minutes(item):
+    """A slow test's own estimate of its length, `@pytest.mark.slow(minutes=7)`; 0 if none."""
+    mark = item.get_closest_marker("slow")
+    return mark.kwargs.get("minutes", 0) if mark else 0
+
+
 def pytest_collection_modifyitems(config, items):
     if config.getoption("--all") or config.getoption("-m"):
+        # The longest first: spread over workers, no worker is left with one at the end.
+        items.sort(key=minutes, reverse=True)
         return
     skip = pytest.mark.skip(reason="slow: run with `pytest --all` (CI does)")
     for item in items:

@@ -6,6 +6,7 @@ starts processes, the process table is checked: nothing the run started may be l
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -299,9 +300,10 @@ def test_two_workers_learn_and_tensorboard_shows_each(tmp_path, shared_mnist_dir
 
 
 @pytest.mark.slow
-def test_one_worker_computes_exactly_what_mnist_dense_computes(tmp_path, shared_mnist_dir):
+def test_one_worker_computes_exactly_what_mnist_dense_computes(tmp_path, shared_mnist_dir, capfd):
     """A cluster of one worker: the same graph seed, the same batches in the same order, the
-    weights on the ps instead of in the process. Only the place changed, not one number."""
+    weights on the ps instead of in the process. Only the place changed, not one number.
+    (And it says "1 worker", not "1 workers".)"""
     from lessons import mnist_dense
     flags = ["--data-dir", str(shared_mnist_dir), "--logdir", str(tmp_path), "--hidden", "64",
              "--train-size", "1000", "--epochs", "2", "--batch-size", "20"]
@@ -311,6 +313,9 @@ def test_one_worker_computes_exactly_what_mnist_dense_computes(tmp_path, shared_
     assert cluster_of_one["global_step"] == alone["steps"] == 100
     assert cluster_of_one["test_accuracy"] == alone["test_accuracy"]
     assert cluster_of_one["test_loss"] == alone["test_loss"]
+    out = capfd.readouterr().out
+    assert re.search(r"^\[ps:0\] ps:0 holds the variables at \S+; it ends when its 1 worker is done$", out, re.M), out
+    assert re.search(r"after global step 100 \(asynchronous SGD, 1 worker\)$", out, re.M), out
 
 
 @pytest.mark.slow

@@ -58,6 +58,14 @@ def test_too_few_epochs_is_reported_not_hidden(tmp_path, capsys):
     assert "Still making mistakes" in capsys.readouterr().out
 
 
+def test_one_epoch_is_one_epoch_in_both_languages(tmp_path, lesson_main):
+    for lang, said in (("en", "Still making mistakes after 1 epoch: try more --epochs."),
+                       ("pt", "Ainda errando depois de 1 época: tente mais --epochs.")):
+        shown = lesson_main("perceptron_park", "--lang", lang, "--logdir", str(tmp_path), "--epochs", "1")
+        assert shown.returncode == 0, shown.stderr
+        assert said in shown.stdout.splitlines()
+
+
 def test_event_file_holds_graph_and_one_point_per_step(tmp_path, events):
     result = lesson.main(["--logdir", str(tmp_path), "--run-name", "replay"])
     run_dir = tmp_path / "perceptron_park" / result["run_dir"].split("/")[-1]

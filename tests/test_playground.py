@@ -422,6 +422,16 @@ def test_flags_win_over_the_link_and_the_links_seed_is_hashed(tmp_path, capsys):
     assert result["seed"] == 7
 
 
+@pytest.mark.slow     # a plural in two languages: not worth seconds of the quick loop
+def test_one_epoch_is_said_in_the_singular(tmp_path, capsys):
+    import re
+    for lang, said in (("en", r"After 1 epoch \(25 updates of the weights\): test loss "),
+                       ("pt", r"Depois de 1 época \(25 atualizações dos pesos\): perda no teste ")):
+        playground.main(["--logdir", str(tmp_path), "--epochs", "1", "--frames", "1", "--lang", lang])
+        out = capsys.readouterr().out
+        assert re.search("^" + said, out, re.M), out
+
+
 def test_lesson_writes_the_replay_the_scalars_and_the_graph(tmp_path, events):
     result = playground.main(["--logdir", str(tmp_path), "--epochs", "6", "--frames", "3",
                               "--run-name", "t"])

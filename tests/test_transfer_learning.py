@@ -202,6 +202,34 @@ def test_the_base_is_going_deeps_network_on_digits_0_to_4_in_its_own_folder(tmp_
         "train", "validation", "test", "checkpoints"}
 
 
+class RunOpened(Exception):
+    """The base has said what it trains (and would now open its run folder)."""
+
+
+@pytest.mark.slow     # a plural in two languages: not worth seconds of the quick loop
+def test_a_base_of_one_epoch_says_epoch_in_both_languages(tmp_path, monkeypatch, capsys):
+    from tfgraph.support import i18n
+
+    def opened(*args, **kwargs):
+        raise RunOpened
+    monkeypatch.setattr(lesson, "Run", opened)
+    split = Split(np.zeros((20, 784), np.float32), np.arange(20) % 10)
+    data = Mnist(split, split, split, (28, 28), "zeros")
+    said = {}
+    for lang in ("en", "pt"):
+        i18n.use(lang)
+        for epochs in (1, 2):
+            args = Namespace(seed=0, epochs=epochs, batch_size=50, learning_rate=0.001)
+            with pytest.raises(RunOpened):
+                lesson.train_base(args, data, tmp_path)
+            said[lang, epochs] = capsys.readouterr().out.strip()
+    base, base_pt = "The base: going_deep's network", "A base: a rede de going_deep treinada"
+    assert said == {("en", 1): f"{base} trained on the digits 0-4 (10 images, 1 epoch):",
+                    ("en", 2): f"{base} trained on the digits 0-4 (10 images, 2 epochs):",
+                    ("pt", 1): f"{base_pt} com os dígitos 0-4 (10 imagens, 1 época):",
+                    ("pt", 2): f"{base_pt} com os dígitos 0-4 (10 imagens, 2 épocas):"}
+
+
 def test_it_uses_going_deep_only_for_its_network():
     """Lessons import lessons only for the network they taught: never another lesson's main,
     parser or flags (transfer_learning once parsed going_deep's command line for its base)."""
@@ -218,7 +246,7 @@ def test_it_uses_going_deep_only_for_its_network():
 
 # -- slow: the lesson's own claims --------------------------------------------------------------
 
-@pytest.mark.slow
+@pytest.mark.slow(minutes=3.5)
 def test_defaults_on_full_mnist_reuse_beats_scratch_with_few_images(
         tmp_path, shared_mnist_full_dir, events):
     result = lesson.main(["--data-dir", str(shared_mnist_full_dir), "--logdir", str(tmp_path)])

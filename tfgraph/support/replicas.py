@@ -24,7 +24,7 @@ import numpy as np
 
 from tfgraph.support import cluster
 from tfgraph.support.errors import UserError
-from tfgraph.support.i18n import _, number
+from tfgraph.support.i18n import _, ngettext, number
 from tfgraph.support.lazy import tf
 from tfgraph.train import evaluate_splits
 
@@ -75,9 +75,9 @@ def serve(server, spec, index):
     """The parameter server: serve the variables until every worker has said it is done
     (TensorFlow's `server.join()` would serve forever)."""
     workers = len(spec["worker"])
-    print(_("{task} holds the variables at {address}; it ends when all {workers} workers are "
-            "done").format(task=f"ps:{index}", address=spec["ps"][index], workers=workers),
-          flush=True)
+    print(ngettext("{task} holds the variables at {address}; it ends when its {workers} worker is done",
+                   "{task} holds the variables at {address}; it ends when all {workers} workers are done",
+                   workers).format(task=f"ps:{index}", address=spec["ps"][index], workers=workers), flush=True)
     graph = tf.Graph()
     with graph.as_default():
         all_done = done_queue(spec, index).dequeue_many(workers)
