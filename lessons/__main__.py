@@ -10,39 +10,12 @@ Deliberately imports nothing heavy (no TensorFlow, no numpy), so it answers at o
 import importlib.util
 import runpy
 import sys
-import types
-from pathlib import Path
 
 from lessons import SYLLABUS
 from lessons.exercises import of_lesson
+from tfgraph.support import i18n     # light: importing tfgraph's packages loads no module
 
 PROG = "python -m lessons"
-
-
-def _i18n():
-    """tfgraph.support.i18n (the language, `_()`), without importing the tfgraph package: its
-    `__init__` brings numpy. Only i18n.py and errors.py are read, under their own names for
-    as long as that takes; the real package stays importable (a lesson run from here imports
-    it as usual). Already imported (a test, a lesson): that module itself."""
-    if "tfgraph.support.i18n" in sys.modules:
-        return sys.modules["tfgraph.support.i18n"]
-    support = Path(__file__).resolve().parents[1] / "tfgraph" / "support"
-    names = ("tfgraph", "tfgraph.support", "tfgraph.support.errors", "tfgraph.support.i18n")
-    saved = {name: sys.modules[name] for name in names if name in sys.modules}
-    try:
-        for name, folder in (("tfgraph", support.parent), ("tfgraph.support", support)):
-            if name not in sys.modules:
-                package = sys.modules[name] = types.ModuleType(name)
-                package.__path__ = [str(folder)]
-        for name in names[2:]:
-            spec = importlib.util.spec_from_file_location(name, support / f"{name[16:]}.py")
-            module = sys.modules[name] = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-        return module
-    finally:
-        for name in names:
-            sys.modules.pop(name, None)
-        sys.modules.update(saved)
 
 
 def print_syllabus(i18n):
@@ -82,7 +55,6 @@ def main(argv=None):
     """No argument: the syllabus. A lesson's name (and its flags): run that lesson. `--lang`
     anywhere chooses the language: the syllabus's, and the lesson's (it is handed on)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    i18n = _i18n()
     _ = i18n._
     try:
         i18n.setup(argv)

@@ -22,12 +22,21 @@ What keeps runs safe and convenient (`tfgraph.support`, not the subject of any l
 flags and one-line errors, run folders and `flags.json`, resume checks, Ctrl-C, the
 divergence watch and progress lines, the TensorBoard launcher, a cluster's processes.
 
-Importing tfgraph does not import TensorFlow; the first use of `tf.<anything>` does.
+Importing tfgraph imports nothing else, not even numpy: `tfgraph.<module>` and
+`from tfgraph import <module>` load a module when first asked for (PEP 562), so the syllabus
+and `--help` answer at once; the first use of `tf.<anything>` imports TensorFlow.
 """
 
-from tfgraph import activations, layers, losses, optimizers, summaries, train
-from tfgraph.graph import new_graph
-from tfgraph.support.lazy import tf
+import importlib
 
 __all__ = ["tf", "new_graph", "activations", "layers", "losses", "optimizers", "summaries",
            "train"]
+_WHERE = {"tf": "tfgraph.support.lazy", "new_graph": "tfgraph.graph"}
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    if name in __all__:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -23,8 +23,16 @@ flags are checked only by `cli.parse`, a run folder is made only by `runs`, the 
 set only by `i18n`.
 """
 
-from tfgraph.support import board, cli, cluster, report
-from tfgraph.support.errors import UserError
-from tfgraph.support.run import Run
+import importlib
 
 __all__ = ["Run", "UserError", "board", "cli", "cluster", "report"]
+_WHERE = {"Run": "tfgraph.support.run", "UserError": "tfgraph.support.errors"}
+
+
+def __getattr__(name):
+    """Modules load when first asked for, as in `tfgraph`: `i18n` alone stays light."""
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    if name in __all__:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
