@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lessons import going_deep, mnist_dense, mnist_softmax, transfer_learning  # noqa: E402
+from tfgraph.support.errors import UserError  # noqa: E402
 
 TEST_IMAGES = 10_000     # MNIST's test set
 LESSONS = {"mnist_softmax": mnist_softmax, "mnist_dense": mnist_dense,
@@ -89,7 +90,11 @@ def main(argv=None):
           f"load average {load()}; data {args.data_dir}")
     with tempfile.TemporaryDirectory() as logdir:
         for name in chosen:
-            result, wall, cpu = measure(LESSONS[name], args.data_dir, logdir)
+            try:
+                result, wall, cpu = measure(LESSONS[name], args.data_dir, logdir)
+            except UserError as e:          # no data there: one line, as the lessons say it
+                print(f"full_mnist.py: error: {e}", file=sys.stderr)
+                sys.exit(2)
             print(describe(name, result, wall, cpu), flush=True)
     print(f"load average after: {load()}")
 
