@@ -106,7 +106,9 @@ def test_is_task_and_task_spec():
                          (["--cluster", "ps=a:1", "worker=b:1", "--task-index", "0"],
                           "--job-name"),
                          (["--cluster", "ps=a:1", "worker=b:1", "--job-name", "worker",
-                           "--task-index", "1"], "numbered 0 to 0")]:
+                           "--task-index", "1"], "gives it 1 task, numbered 0$"),
+                         (["--cluster", "ps=a:1", "worker=b:1,c:1", "--job-name", "worker",
+                           "--task-index", "2"], "gives it 2 tasks, numbered 0 to 1$")]:
         args = p.parse_args(flags)
         assert cluster.is_task(args)
         with pytest.raises(UserError, match=words):

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from tfgraph.support import cli
 from tfgraph.support.errors import UserError
-from tfgraph.support.i18n import N_, _, number
+from tfgraph.support.i18n import N_, _, ngettext, number
 
 JOBS = ("ps", "worker")
 CONTROL = "@tfgraph-cluster "       # a line a task writes for its launcher, not for people
@@ -172,10 +172,12 @@ def task_spec(args):
                           "ps|worker --task-index N"))
     count = len(spec[args.job_name])
     if args.task_index >= count:
-        raise UserError(_("--task-index {index} is outside the job {job}: --cluster gives it "
-                          "{count} task(s), numbered 0 to {last}").format(
-                              index=args.task_index, job=args.job_name, count=count,
-                              last=count - 1))
+        raise UserError(ngettext(
+            "--task-index {index} is outside the job {job}: --cluster gives it {count} task, "
+            "numbered {last}",
+            "--task-index {index} is outside the job {job}: --cluster gives it {count} tasks, "
+            "numbered 0 to {last}", count).format(
+                index=args.task_index, job=args.job_name, count=count, last=count - 1))
     return spec
 
 
