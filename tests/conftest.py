@@ -427,3 +427,30 @@ def english_left(output):
         if words & ENGLISH_ONLY:
             left.append(line)
     return left
+
+
+# -- a sentence in both languages, said before a call ------------------------------------------
+
+class Stopped(Exception):
+    """Raised by the stand-in `said_before` puts in place of a call."""
+
+
+def said_before(monkeypatch, capsys, owner, name, call, counts=(1, 2), last_line=False):
+    """What code prints before it reaches `owner.<name>`, in English and in Portuguese, for
+    each count: {(lang, count): its output, or only its last line}. `call(lang, count)` runs
+    the code (after `i18n.use(lang)`); `owner.<name>` is replaced by a stand-in that stops it
+    there, so nothing after that sentence (a run folder, a training) happens."""
+    from tfgraph.support import i18n
+
+    def stop(*args, **kwargs):
+        raise Stopped
+    monkeypatch.setattr(owner, name, stop)
+    said = {}
+    for lang in ("en", "pt"):
+        i18n.use(lang)
+        for count in counts:
+            with pytest.raises(Stopped):
+                call(lang, count)
+            out = capsys.readouterr().out
+            said[lang, count] = out.splitlines()[-1] if last_line else out.strip()
+    return said

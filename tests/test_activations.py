@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from conftest import assert_one_line_error, lesson_process, np_sigmoid
+from conftest import assert_one_line_error, lesson_process, np_sigmoid, said_before
 from lessons import activations as lesson
 from lessons import mnist_dense
 from tfgraph import new_graph, tf
@@ -208,26 +208,13 @@ def test_mnist_dense_offers_the_slides_seven():
     assert set(activations.BY_NAME) == set(lesson.FUNCTIONS)
 
 
-class RunOpened(Exception):
-    """A race's run has said what it trains (and would now open its run folder)."""
-
-
 def test_a_race_of_one_epoch_says_epoch_in_both_languages(tmp_path, monkeypatch, capsys):
     from types import SimpleNamespace
 
-    from tfgraph.support import i18n
-
-    def opened(*args, **kwargs):
-        raise RunOpened
-    monkeypatch.setattr(lesson, "Run", opened)
-    said = {}
-    for lang in ("en", "pt"):
-        i18n.use(lang)
-        for epochs in (1, 2):
-            args = SimpleNamespace(seed=0, learning_rate=0.01, hidden=8, epochs=epochs)
-            with pytest.raises(RunOpened):
-                lesson.train_dense(args, SimpleNamespace(image_shape=(28, 28)), tmp_path, "relu")
-            said[lang, epochs] = capsys.readouterr().out.strip()
+    def race(lang, epochs):
+        args = SimpleNamespace(seed=0, learning_rate=0.01, hidden=8, epochs=epochs)
+        lesson.train_dense(args, SimpleNamespace(image_shape=(28, 28)), tmp_path, "relu")
+    said = said_before(monkeypatch, capsys, lesson, "Run", race)
     assert said == {("en", 1): "== relu: 8 relu neurons, 1 epoch ==",
                     ("en", 2): "== relu: 8 relu neurons, 2 epochs ==",
                     ("pt", 1): "== relu: 8 neurônios relu, 1 época ==",

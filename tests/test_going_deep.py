@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import assert_one_line_error, interrupt_lesson, lesson_process, write_mnist_idx
+from conftest import assert_one_line_error, interrupt_lesson, lesson_process, said_before, write_mnist_idx
 from lessons import going_deep
 from tfgraph import figures, layers, new_graph, tf
 
@@ -201,23 +201,14 @@ def test_a_bad_flag_through_the_real_command(tmp_path):
     assert not list(tmp_path.rglob("*")), "a refused start writes nothing"
 
 
-class RunOpened(Exception):
-    """The lesson has said what it trains (and would now open its run folder)."""
-
-
 @pytest.mark.slow     # a plural in two languages: not worth seconds of the quick loop
 def test_the_training_line_says_1_epoch_and_2_epochs_in_both_languages(tmp_path, monkeypatch, capsys):
-    def opened(*args, **kwargs):
-        raise RunOpened
-    monkeypatch.setattr(going_deep, "Run", opened)
     write_mnist_idx(tmp_path / "data", n_train=100, n_test=20)
-    said = {}
-    for lang in ("en", "pt"):
-        for epochs in ("1", "2"):
-            with pytest.raises(RunOpened):
-                going_deep.main(["--data-dir", str(tmp_path / "data"), "--logdir", str(tmp_path),
-                                 "--epochs", epochs, "--lang", lang])
-            said[lang, epochs] = capsys.readouterr().out.splitlines()[-1]
+
+    def start(lang, epochs):
+        going_deep.main(["--data-dir", str(tmp_path / "data"), "--logdir", str(tmp_path),
+                         "--epochs", epochs, "--lang", lang])
+    said = said_before(monkeypatch, capsys, going_deep, "Run", start, ("1", "2"), last_line=True)
     assert said == {
         ("en", "1"): "Training 1 epoch of 90 digits, batch 100, Adam from 0.001 shrinking by 0.7 per epoch:",
         ("en", "2"): "Training 2 epochs of 90 digits, batch 100, Adam from 0.001 shrinking by 0.7 per epoch:",

@@ -10,6 +10,7 @@ from typing import NamedTuple
 import numpy as np
 import pytest
 
+from conftest import said_before
 from tfgraph import tf
 from tfgraph.support import replicas
 from tfgraph.train import Batch
@@ -48,24 +49,11 @@ def test_a_worker_reports_its_means_since_the_last_report_then_done():
         assert rate == average == pytest.approx(did["examples_per_second"], rel=1e-6)
 
 
-class Serving(Exception):
-    """The ps has said what it waits for (and would now build its queue)."""
-
-
 def test_a_ps_says_how_many_workers_it_waits_for_one_worker_or_all_n(monkeypatch, capsys):
-    from tfgraph.support import i18n
-
-    def queue(*args):
-        raise Serving
-    monkeypatch.setattr(replicas, "done_queue", queue)
-    said = {}
-    for lang in ("en", "pt"):
-        i18n.use(lang)
-        for n in (1, 2):
-            spec = {"ps": ["127.0.0.1:2222"], "worker": [f"127.0.0.1:{2223 + i}" for i in range(n)]}
-            with pytest.raises(Serving):
-                replicas.serve(None, spec, 0)
-            said[lang, n] = capsys.readouterr().out.strip()
+    def serve(lang, n):
+        spec = {"ps": ["127.0.0.1:2222"], "worker": [f"127.0.0.1:{2223 + i}" for i in range(n)]}
+        replicas.serve(None, spec, 0)
+    said = said_before(monkeypatch, capsys, replicas, "done_queue", serve)
     ps, ps_pt = "ps:0 holds the variables at 127.0.0.1:2222", "ps:0 guarda as variáveis em 127.0.0.1:2222"
     assert said == {("en", 1): f"{ps}; it ends when its 1 worker is done",
                     ("en", 2): f"{ps}; it ends when all 2 workers are done",

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import REPO_ROOT, assert_one_line_error, lesson_process
+from conftest import REPO_ROOT, assert_one_line_error, lesson_process, said_before
 from lessons import going_deep, transfer_learning as lesson
 from tfgraph import counts, new_graph, tf
 from tfgraph.data.mnist import Mnist, Split
@@ -202,27 +202,15 @@ def test_the_base_is_going_deeps_network_on_digits_0_to_4_in_its_own_folder(tmp_
         "train", "validation", "test", "checkpoints"}
 
 
-class RunOpened(Exception):
-    """The base has said what it trains (and would now open its run folder)."""
-
-
 @pytest.mark.slow     # a plural in two languages: not worth seconds of the quick loop
 def test_a_base_of_one_epoch_says_epoch_in_both_languages(tmp_path, monkeypatch, capsys):
-    from tfgraph.support import i18n
-
-    def opened(*args, **kwargs):
-        raise RunOpened
-    monkeypatch.setattr(lesson, "Run", opened)
     split = Split(np.zeros((20, 784), np.float32), np.arange(20) % 10)
     data = Mnist(split, split, split, (28, 28), "zeros")
-    said = {}
-    for lang in ("en", "pt"):
-        i18n.use(lang)
-        for epochs in (1, 2):
-            args = Namespace(seed=0, epochs=epochs, batch_size=50, learning_rate=0.001)
-            with pytest.raises(RunOpened):
-                lesson.train_base(args, data, tmp_path)
-            said[lang, epochs] = capsys.readouterr().out.strip()
+
+    def base(lang, epochs):
+        args = Namespace(seed=0, epochs=epochs, batch_size=50, learning_rate=0.001)
+        lesson.train_base(args, data, tmp_path)
+    said = said_before(monkeypatch, capsys, lesson, "Run", base)
     base, base_pt = "The base: going_deep's network", "A base: a rede de going_deep treinada"
     assert said == {("en", 1): f"{base} trained on the digits 0-4 (10 images, 1 epoch):",
                     ("en", 2): f"{base} trained on the digits 0-4 (10 images, 2 epochs):",

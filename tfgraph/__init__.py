@@ -27,16 +27,9 @@ Importing tfgraph imports nothing else, not even numpy: `tfgraph.<module>` and
 and `--help` answer at once; the first use of `tf.<anything>` imports TensorFlow.
 """
 
-import importlib
+from tfgraph.support import on_first_use
 
 __all__ = ["tf", "new_graph", "activations", "layers", "losses", "optimizers", "summaries",
            "train"]
-_WHERE = {"tf": "tfgraph.support.lazy", "new_graph": "tfgraph.graph"}
-
-
-def __getattr__(name):
-    if name in _WHERE:
-        return getattr(importlib.import_module(_WHERE[name]), name)
-    if name in __all__:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = on_first_use(__name__, __all__, {"tf": "tfgraph.support.lazy",
+                                               "new_graph": "tfgraph.graph"})

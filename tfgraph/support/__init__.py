@@ -26,13 +26,20 @@ set only by `i18n`.
 import importlib
 
 __all__ = ["Run", "UserError", "board", "cli", "cluster", "report"]
-_WHERE = {"Run": "tfgraph.support.run", "UserError": "tfgraph.support.errors"}
 
 
-def __getattr__(name):
-    """Modules load when first asked for, as in `tfgraph`: `i18n` alone stays light."""
-    if name in _WHERE:
-        return getattr(importlib.import_module(_WHERE[name]), name)
-    if name in __all__:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def on_first_use(package, names, where):
+    """A package's `__getattr__` (PEP 562) that imports on first use: `where[name]`, a module,
+    holds that name; any other of `names` is the package's own module. Used here and by
+    `tfgraph`, so importing either package loads none of its modules (`i18n` stays light)."""
+    def __getattr__(name):
+        if name in where:
+            return getattr(importlib.import_module(where[name]), name)
+        if name in names:
+            return importlib.import_module(f"{package}.{name}")
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+    return __getattr__
+
+
+__getattr__ = on_first_use(__name__, __all__, {"Run": "tfgraph.support.run",
+                                               "UserError": "tfgraph.support.errors"})
