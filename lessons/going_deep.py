@@ -17,7 +17,7 @@ many layers, which can abstract a lot but need much data and computing power. Tw
    image, because every 3x3 filter is applied at every position of the image: that is
    what "deep" costs (an epoch takes about 5 times as long). It reaches 0.994 test
    accuracy on full MNIST where mnist_dense reaches 0.979 (60 wrong digits instead of
-   213), in 3 to 9 minutes of training on 2 cores (the README times two machines).
+   213), in 3 to 8.5 minutes of training on 2 cores (the README times two machines).
 
 Run it:
     python -m lessons.going_deep                        # full MNIST: about 99.4% correct
